@@ -1,0 +1,97 @@
+/* vm_private.h — what the files of vm/ share and nobody else sees. */
+#ifndef DVM_VM_PRIVATE_H
+#define DVM_VM_PRIVATE_H
+
+#include "vm.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* Dense instruction ids, one per line of isa.def. */
+enum dvm_vm_op {
+#define DVM_ISA(ID, OPC, MATCH, MVAL, FMT, W, NAME, SEM) DVM_OP_##ID,
+#include "isa.def"
+#undef DVM_ISA
+  DVM_OP_COUNT_
+};
+
+/* Explicit little-endian accessors: memory is little-endian whatever the
+ * host. memcpy keeps unaligned accesses defined; compilers fold it. */
+static inline uint16_t dvm_load_u16(const uint8_t *p) {
+  return (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+}
+static inline uint32_t dvm_load_u32(const uint8_t *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+#else
+  return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
+}
+static inline uint64_t dvm_load_u64(const uint8_t *p) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  uint64_t v;
+  memcpy(&v, p, 8);
+  return v;
+#else
+  return (uint64_t)dvm_load_u32(p) | (uint64_t)dvm_load_u32(p + 4) << 32;
+#endif
+}
+static inline void dvm_store_u16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+}
+static inline void dvm_store_u32(uint8_t *p, uint32_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(p, &v, 4);
+#else
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+#endif
+}
+static inline void dvm_store_u64(uint8_t *p, uint64_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(p, &v, 8);
+#else
+  dvm_store_u32(p, (uint32_t)v);
+  dvm_store_u32(p + 4, (uint32_t)(v >> 32));
+#endif
+}
+
+/* A pre-decoded instruction of the fast interpreter: one per slot (the
+ * second slot of lddw holds a copy that is never dispatched). */
+typedef struct dvm_vm_dinsn {
+  uint16_t op;    /* enum dvm_vm_op */
+  uint8_t dst;
+  uint8_t src;
+  int16_t off;
+  uint16_t flags; /* DVM_DI_* */
+  uint32_t cost;  /* leaders: instructions in the block (its gas); else 0 */
+  uint32_t rest;  /* instructions after this one until the block ends */
+  uint64_t imm;   /* sign-extended imm, lddw's imm64, or a target slot */
+} dvm_vm_dinsn;
+
+#define DVM_DI_LEADER 0x1u /* first instruction of a basic block */
+
+struct dvm_vm_program {
+  uint32_t slots;
+  uint32_t flags;
+  uint8_t *code;          /* raw bytecode, slots * 8 bytes */
+  uint8_t *rodata;
+  uint32_t rodata_len;
+  dvm_vm_dinsn *dcode;    /* slots entries */
+  dvm_vm_export *exports; /* sorted by name */
+  uint32_t export_count;
+};
+
+/* Verify raw code; on success fill dcode (may be NULL to verify only). */
+int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
+                  const dvm_vm_export *exports, uint32_t export_count,
+                  const dvm_vm_syscall_table *syscalls, dvm_vm_dinsn *dcode,
+                  dvm_vm_error *err);
+
+/* Shared helpers of the two interpreters: frame bookkeeping and result
+ * recording, kept tiny so neither interpreter's semantics live here. */
+void dvm_vm_stack_enter(dvm_vm_exec *vm, uint32_t depth);
+
+#endif
