@@ -59,19 +59,20 @@ static inline void dvm_store_u64(uint8_t *p, uint64_t v) {
 }
 
 /* A pre-decoded instruction of the fast interpreter: one per slot (the
- * second slot of lddw holds a copy that is never dispatched). */
+ * second slot of lddw holds a copy that is never dispatched). 24 bytes. */
 typedef struct dvm_vm_dinsn {
-  uint16_t op;    /* enum dvm_vm_op */
+  uint16_t op;     /* enum dvm_vm_op */
+  uint16_t entry;  /* dispatch index on fall-through: op, or DVM_OP_CHARGE_ for leaders */
   uint8_t dst;
   uint8_t src;
   int16_t off;
-  uint16_t flags; /* DVM_DI_* */
-  uint32_t cost;  /* leaders: instructions in the block (its gas); else 0 */
-  uint32_t rest;  /* instructions after this one until the block ends */
-  uint64_t imm;   /* sign-extended imm, lddw's imm64, or a target slot */
+  uint32_t cost;   /* leaders: instructions in the block (its gas); else 0 */
+  uint32_t target; /* jumps and local calls: target slot */
+  uint64_t imm;    /* sign-extended imm, or lddw's imm64 */
 } dvm_vm_dinsn;
 
-#define DVM_DI_LEADER 0x1u /* first instruction of a basic block */
+/* Dispatch index of a leader: charge the block, then run its first op. */
+#define DVM_OP_CHARGE_ DVM_OP_COUNT_
 
 struct dvm_vm_program {
   uint32_t slots;
@@ -82,6 +83,7 @@ struct dvm_vm_program {
   dvm_vm_dinsn *dcode;    /* slots entries */
   dvm_vm_export *exports; /* sorted by name */
   uint32_t export_count;
+  const dvm_vm_syscall_table *syscalls; /* the caller's, outlives the program */
 };
 
 /* Verify raw code; on success fill dcode (may be NULL to verify only). */
@@ -90,8 +92,21 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
                   const dvm_vm_syscall_table *syscalls, dvm_vm_dinsn *dcode,
                   dvm_vm_error *err);
 
-/* Shared helpers of the two interpreters: frame bookkeeping and result
- * recording, kept tiny so neither interpreter's semantics live here. */
-void dvm_vm_stack_enter(dvm_vm_exec *vm, uint32_t depth);
+/* Frame bookkeeping shared by both interpreters (spec/memory.md): make
+ * frame `depth` current and visible. Frames are zeroed the first time they
+ * are reached (a high-water mark), never on every call: a 4 KiB memset per
+ * local call would cost more than the call. A frame reached again holds
+ * what its previous occupant left: deterministic, the same in both
+ * interpreters. */
+static inline void dvm_vm_stack_enter(dvm_vm_exec *vm, uint32_t depth) {
+  if (depth > vm->depth_hwm) {
+    memset(vm->stack + (size_t)(vm->depth_hwm + 1) * DVM_VM_FRAME_SIZE, 0,
+           (size_t)(depth - vm->depth_hwm) * DVM_VM_FRAME_SIZE);
+    vm->depth_hwm = depth;
+  }
+  vm->depth = depth;
+  vm->rgn_rlen[DVM_VM_REGION_STACK] = (uint64_t)(depth + 1) * DVM_VM_FRAME_SIZE;
+  vm->rgn_wlen[DVM_VM_REGION_STACK] = (uint64_t)(depth + 1) * DVM_VM_FRAME_SIZE;
+}
 
 #endif

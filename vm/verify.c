@@ -1,0 +1,333 @@
+/* verify.c — the verifier (spec/verifier.md).
+ *
+ * One pass over the instructions checks every rule that concerns a single
+ * instruction and pre-decodes it; a second loop over the recorded branch
+ * targets checks that none lands in the middle of an lddw (a forward
+ * target is only known to be bad once the pass has reached it). Then the
+ * basic blocks are measured for the fast interpreter's per-block gas.
+ * Linear time and memory; no path exploration: memory safety is enforced
+ * at run time by the bounds check of every access, not proven here. */
+#include "vm_private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define K_LDDW_HI 0x1u /* second slot of an lddw */
+#define K_LEADER  0x2u /* first instruction of a basic block */
+#define K_ENDS    0x4u /* ends its basic block: jump, call or exit */
+#define K_BRANCH  0x8u /* has a target in dcode[].target */
+
+__attribute__((format(printf, 4, 5)))
+static int reject(dvm_vm_error *err, int rule, uint32_t pc, const char *fmt, ...) {
+  if (err) {
+    va_list ap;
+    int n = 0;
+    err->code = DVM_VM_ERR_VERIFY;
+    err->rule = rule;
+    err->pc = pc;
+    if (pc != UINT32_MAX) n = snprintf(err->msg, sizeof err->msg, "pc %u: ", pc);
+    if (n < 0) n = 0;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+  }
+  return DVM_VM_ERR_VERIFY;
+}
+
+/* Explain an instruction the table does not know, as precisely as we can. */
+static int reject_unknown(dvm_vm_error *err, uint32_t pc, const dvm_vm_insn *in) {
+  size_t n;
+  const dvm_vm_isa_entry *t = dvm_vm_isa_table(&n);
+  const dvm_vm_isa_entry *same = NULL;
+  switch (in->opcode) {
+  case 0x8d:
+    return reject(err, DVM_VERR_OPCODE, pc, "callx (call through a register) is not supported");
+  case 0x20: case 0x28: case 0x30: case 0x38:
+  case 0x40: case 0x48: case 0x50: case 0x58:
+    return reject(err, DVM_VERR_OPCODE, pc,
+                  "legacy packet access (ld_abs/ld_ind, opcode 0x%02x) is not supported", in->opcode);
+  case 0x18:
+    return reject(err, DVM_VERR_OPCODE, pc,
+                  "lddw with src %u (map or BTF relocation) is not supported; only src 0",
+                  DVM_VM_INSN_SRC(in));
+  case 0x85:
+    if (DVM_VM_INSN_SRC(in) == 2)
+      return reject(err, DVM_VERR_OPCODE, pc, "call by BTF id (src 2) is not supported");
+    return reject(err, DVM_VERR_UNUSED_FIELD, pc,
+                  "call src must be 0 (syscall) or 1 (local call), not %u", DVM_VM_INSN_SRC(in));
+  default: break;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (t[i].opcode == in->opcode) {
+      same = &t[i];
+      break;
+    }
+  if (!same) return reject(err, DVM_VERR_OPCODE, pc, "unknown opcode 0x%02x", in->opcode);
+  if (same->match == DVM_MATCH_IMM)
+    return reject(err, DVM_VERR_BAD_IMM, pc, "imm %d is not valid for opcode 0x%02x (%s)",
+                  in->imm, in->opcode, same->fmt == DVM_FMT_ENDIAN ? "width must be 16, 32 or 64"
+                                                                   : "unknown atomic operation");
+  if (same->match == DVM_MATCH_OFF) {
+    /* mov-immediate, div and mod variants have off 0 or a meaning. */
+    for (size_t i = 0; i < n; i++)
+      if (t[i].opcode == in->opcode && t[i].match_val != 0)
+        return reject(err, DVM_VERR_BAD_OFFSET, pc, "offset %d is not valid for opcode 0x%02x",
+                      in->off, in->opcode);
+    return reject(err, DVM_VERR_UNUSED_FIELD, pc, "offset must be 0 for %s, not %d", same->name,
+                  in->off);
+  }
+  return reject(err, DVM_VERR_OPCODE, pc, "unknown opcode 0x%02x", in->opcode);
+}
+
+/* Fields an instruction does not use must be zero (spec/verifier.md).
+ * Returns the name of the first offending field, or NULL. */
+static const char *unused_field(const dvm_vm_isa_entry *e, const dvm_vm_insn *in) {
+  unsigned dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
+  int off_free = e->match == DVM_MATCH_OFF ? 1 : 0; /* off is the match value */
+  switch (e->fmt) {
+  case DVM_FMT_ALU_IMM:
+    if (src) return "src";
+    if (!off_free && in->off) return "offset";
+    return NULL;
+  case DVM_FMT_ALU_REG:
+    if (in->imm) return "imm";
+    if (!off_free && in->off) return "offset";
+    return NULL;
+  case DVM_FMT_UNARY:
+    if (src) return "src";
+    if (in->off) return "offset";
+    if (in->imm) return "imm";
+    return NULL;
+  case DVM_FMT_ENDIAN:
+    if (src) return "src";
+    if (in->off) return "offset";
+    return NULL;
+  case DVM_FMT_LDDW:
+    if (in->off) return "offset";
+    return NULL; /* src != 0 is a different (unsupported) instruction */
+  case DVM_FMT_LDX:
+  case DVM_FMT_STX:
+    if (in->imm) return "imm";
+    return NULL;
+  case DVM_FMT_ST:
+    if (src) return "src";
+    return NULL;
+  case DVM_FMT_ATOMIC:
+    return NULL;
+  case DVM_FMT_JA:
+    if (dst) return "dst";
+    if (src) return "src";
+    if (in->imm) return "imm";
+    return NULL;
+  case DVM_FMT_JA32:
+    if (dst) return "dst";
+    if (src) return "src";
+    if (in->off) return "offset";
+    return NULL;
+  case DVM_FMT_JMP_IMM:
+    if (src) return "src";
+    return NULL;
+  case DVM_FMT_JMP_REG:
+    if (in->imm) return "imm";
+    return NULL;
+  case DVM_FMT_CALL:
+  case DVM_FMT_CALL_LOCAL:
+    if (dst) return "dst";
+    if (in->off) return "offset";
+    return NULL;
+  case DVM_FMT_EXIT:
+    if (dst) return "dst";
+    if (src) return "src";
+    if (in->off) return "offset";
+    if (in->imm) return "imm";
+    return NULL;
+  default:
+    return "opcode";
+  }
+}
+
+static int writes_dst(int fmt) {
+  return fmt == DVM_FMT_ALU_IMM || fmt == DVM_FMT_ALU_REG || fmt == DVM_FMT_UNARY ||
+         fmt == DVM_FMT_ENDIAN || fmt == DVM_FMT_LDDW || fmt == DVM_FMT_LDX;
+}
+
+static uint64_t decoded_imm(const dvm_vm_isa_entry *e, const dvm_vm_insn *in) {
+  /* ALU32 and JMP32 use the low 32 bits; a sign-extended copy has them. */
+  (void)e;
+  return (uint64_t)(int64_t)in->imm;
+}
+
+int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
+                  const dvm_vm_export *exports, uint32_t export_count,
+                  const dvm_vm_syscall_table *syscalls, dvm_vm_dinsn *dcode,
+                  dvm_vm_error *err) {
+  if (code_len % 8)
+    return reject(err, DVM_VERR_SIZE, UINT32_MAX, "code is %zu bytes, not a multiple of 8", code_len);
+  if (code_len == 0) return reject(err, DVM_VERR_EMPTY, UINT32_MAX, "program has no instructions");
+  if (code_len / 8 > DVM_VM_MAX_CODE_SLOTS)
+    return reject(err, DVM_VERR_TOO_LONG, UINT32_MAX, "program has %zu instruction slots, more than %u",
+                  code_len / 8, DVM_VM_MAX_CODE_SLOTS);
+  if (rodata_len > DVM_VM_MAX_RODATA)
+    return reject(err, DVM_VERR_RODATA_TOO_LONG, UINT32_MAX,
+                  "read-only data is %zu bytes, more than %u", rodata_len, DVM_VM_MAX_RODATA);
+  if (!dcode) return reject(err, DVM_VERR_NONE, UINT32_MAX, "internal: no decode buffer");
+
+  uint32_t slots = (uint32_t)(code_len / 8);
+  uint8_t *kind = calloc(slots, 1);
+  int rc = DVM_VM_OK;
+  if (!kind) {
+    if (err) {
+      err->code = DVM_VM_ERR_NOMEM;
+      err->rule = DVM_VERR_NONE;
+      err->pc = UINT32_MAX;
+      snprintf(err->msg, sizeof err->msg, "out of memory verifying %u slots", slots);
+    }
+    return DVM_VM_ERR_NOMEM;
+  }
+
+  /* Pass: every single-instruction rule, and pre-decoding. */
+  for (uint32_t pc = 0; pc < slots; pc++) {
+    dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
+    unsigned dst = DVM_VM_INSN_DST(&in), src = DVM_VM_INSN_SRC(&in);
+    const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(&in);
+    const char *field;
+    if (!e) {
+      rc = reject_unknown(err, pc, &in);
+      goto out;
+    }
+    if (dst > 10 || src > 10) {
+      rc = reject(err, DVM_VERR_REGISTER, pc, "%s register r%u does not exist (r0-r10)",
+                  dst > 10 ? "destination" : "source", dst > 10 ? dst : src);
+      goto out;
+    }
+    if ((field = unused_field(e, &in)) != NULL) {
+      rc = reject(err, DVM_VERR_UNUSED_FIELD, pc, "%s does not use its %s field, which must be 0",
+                  e->name, field);
+      goto out;
+    }
+    if (writes_dst(e->fmt) && dst == 10) {
+      rc = reject(err, DVM_VERR_WRITE_R10, pc, "%s writes r10, the read-only frame pointer", e->name);
+      goto out;
+    }
+    if (e->fmt == DVM_FMT_ATOMIC && (in.imm & 1) && src == 10) {
+      rc = reject(err, DVM_VERR_WRITE_R10, pc, "%s writes its source r10, the read-only frame pointer",
+                  e->name);
+      goto out;
+    }
+
+    dvm_vm_dinsn *d = &dcode[pc];
+    d->op = e->id;
+    d->entry = e->id;
+    d->dst = (uint8_t)dst;
+    d->src = (uint8_t)src;
+    d->off = in.off;
+    d->cost = 0;
+    d->target = 0;
+    d->imm = decoded_imm(e, &in);
+
+    switch (e->fmt) {
+    case DVM_FMT_LDDW: {
+      if (pc + 1 >= slots) {
+        rc = reject(err, DVM_VERR_LDDW_TRUNCATED, pc, "lddw needs two slots but is the last instruction");
+        goto out;
+      }
+      dvm_vm_insn hi = dvm_vm_insn_decode(code, pc + 1);
+      if (hi.opcode || hi.regs || hi.off) {
+        rc = reject(err, DVM_VERR_LDDW_SECOND, pc + 1,
+                    "second slot of lddw must have opcode, registers and offset 0");
+        goto out;
+      }
+      d->imm = (uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)hi.imm << 32;
+      dcode[pc + 1] = *d;
+      kind[pc + 1] |= K_LDDW_HI;
+      pc++;
+      break;
+    }
+    case DVM_FMT_JA:
+    case DVM_FMT_JA32:
+    case DVM_FMT_JMP_IMM:
+    case DVM_FMT_JMP_REG:
+    case DVM_FMT_CALL_LOCAL: {
+      int64_t rel = e->fmt == DVM_FMT_JA32 || e->fmt == DVM_FMT_CALL_LOCAL ? in.imm : in.off;
+      int64_t t = (int64_t)pc + 1 + rel;
+      if (t < 0 || t >= (int64_t)slots) {
+        rc = reject(err, e->fmt == DVM_FMT_CALL_LOCAL ? DVM_VERR_CALL_RANGE : DVM_VERR_JUMP_RANGE, pc,
+                    "%s target %lld is outside the program (0-%u)", e->name, (long long)t, slots - 1);
+        goto out;
+      }
+      d->target = (uint32_t)t;
+      kind[t] |= K_LEADER;
+      kind[pc] |= K_BRANCH | K_ENDS;
+      break;
+    }
+    case DVM_FMT_CALL: {
+      uint32_t num = (uint32_t)in.imm;
+      if (!syscalls || num >= syscalls->count || !syscalls->names[num]) {
+        rc = reject(err, DVM_VERR_SYSCALL, pc, "syscall %u is not in the syscall table", num);
+        goto out;
+      }
+      kind[pc] |= K_ENDS;
+      break;
+    }
+    case DVM_FMT_EXIT:
+      kind[pc] |= K_ENDS;
+      break;
+    default:
+      break;
+    }
+  }
+
+  /* Branch targets: never into the second slot of an lddw. */
+  for (uint32_t pc = 0; pc < slots; pc++) {
+    if ((kind[pc] & K_BRANCH) && (kind[dcode[pc].target] & K_LDDW_HI)) {
+      int call = dcode[pc].op == DVM_OP_CALL_LOCAL;
+      rc = reject(err, call ? DVM_VERR_CALL_RANGE : DVM_VERR_JUMP_LDDW, pc,
+                  "%s target %u is the second slot of an lddw", call ? "call local" : "jump",
+                  dcode[pc].target);
+      goto out;
+    }
+  }
+
+  /* The program cannot run off its end: the last instruction must leave. */
+  {
+    uint32_t last = slots - 1;
+    uint16_t op = dcode[last].op;
+    if ((kind[last] & K_LDDW_HI) || (op != DVM_OP_EXIT && op != DVM_OP_JA && op != DVM_OP_JA32)) {
+      rc = reject(err, DVM_VERR_FALLS_OFF, last,
+                  "the last instruction must be exit or an unconditional jump");
+      goto out;
+    }
+  }
+
+  for (uint32_t i = 0; i < export_count; i++) {
+    if (exports[i].pc >= slots || (kind[exports[i].pc] & K_LDDW_HI)) {
+      rc = reject(err, DVM_VERR_EXPORT, exports[i].pc,
+                  "entry point '%s' is not an instruction of the program", exports[i].name);
+      goto out;
+    }
+    kind[exports[i].pc] |= K_LEADER;
+  }
+
+  /* Basic blocks: a leader starts one; a jump, call or exit ends one (the
+   * next instruction is a leader: the fall-through or the return lands
+   * there). A block's gas is its instruction count, lddw counting once. */
+  kind[0] |= K_LEADER;
+  for (uint32_t pc = 0; pc < slots; pc++)
+    if ((kind[pc] & K_ENDS) && pc + 1 < slots) kind[pc + 1] |= K_LEADER;
+  for (uint32_t pc = 0; pc < slots;) {
+    uint32_t start = pc, n = 0;
+    for (;;) {
+      n++;
+      int ends = (kind[pc] & K_ENDS) != 0;
+      pc += dcode[pc].op == DVM_OP_LDDW ? 2 : 1;
+      if (ends || pc >= slots || (kind[pc] & K_LEADER)) break;
+    }
+    dcode[start].cost = n;
+    dcode[start].entry = DVM_OP_CHARGE_;
+  }
+
+out:
+  free(kind);
+  return rc;
+}
