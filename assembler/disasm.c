@@ -1,0 +1,329 @@
+/* disasm.c — container or raw code back to conformance-dialect source that
+ * assembles to the identical bytes: names from the export and symbol
+ * tables become labels, canonical instructions print as mnemonics and
+ * anything else as a raw `.insn` slot. */
+#include "asm_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dname {
+  uint32_t value;
+  const char *name;
+  uint8_t len;
+} dname;
+
+static int dname_cmp(const void *x, const void *y) {
+  const dname *a = x, *b = y;
+  if (a->value != b->value) return a->value < b->value ? -1 : 1;
+  size_t n = a->len < b->len ? a->len : b->len;
+  int r = memcmp(a->name, b->name, n);
+  return r ? r : (int)a->len - (int)b->len;
+}
+
+typedef struct dis {
+  asm_buf out;
+  const dvm_vm_container *c;
+  const dvm_asm_disasm_opts *o;
+  dname *code;   /* code labels sorted by slot */
+  size_t ncode;
+  dname *ro;     /* rodata labels sorted by offset */
+  size_t nro;
+} dis;
+
+/* First name at value v in a sorted array, or NULL. */
+static const dname *name_at(const dname *arr, size_t n, uint32_t v) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (arr[mid].value < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && arr[lo].value == v ? &arr[lo] : NULL;
+}
+
+static int name_taken(const dis *d, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < d->ncode; i++)
+    if (d->code[i].len == n && !memcmp(d->code[i].name, name, n)) return 1;
+  for (size_t i = 0; i < d->nro; i++)
+    if (d->ro[i].len == n && !memcmp(d->ro[i].name, name, n)) return 1;
+  return 0;
+}
+
+static void print_labels(dis *d, const dname *arr, size_t n, uint32_t v) {
+  const dname *p = name_at(arr, n, v);
+  for (; p && p < arr + n && p->value == v; p++) asm_buf_printf(&d->out, "%.*s:\n", (int)p->len, p->name);
+}
+
+static void print_target(dis *d, uint32_t pc, int64_t rel, uint32_t slots) {
+  int64_t t = (int64_t)pc + 1 + rel;
+  if (t >= 0 && t <= (int64_t)slots) {
+    const dname *p = name_at(d->code, d->ncode, (uint32_t)t);
+    if (p) {
+      asm_buf_printf(&d->out, "%.*s", (int)p->len, p->name);
+      return;
+    }
+  }
+  asm_buf_printf(&d->out, "%+lld", (long long)rel);
+}
+
+static void print_mem(dis *d, int reg, int16_t off) {
+  if (off) asm_buf_printf(&d->out, "[%%r%d%+d]", reg, off);
+  else asm_buf_printf(&d->out, "[%%r%d]", reg);
+}
+
+/* The instruction the assembler makes from what the printed form keeps. */
+static int canonical(const dvm_vm_isa_entry *e, const dvm_vm_insn *in) {
+  dvm_vm_insn c = asm_insn_base(e);
+  int dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
+  int use_dst = 0, use_src = 0, use_off = 0, use_imm = 0;
+  switch (e->fmt) {
+  case DVM_FMT_ALU_IMM: use_dst = use_imm = 1; break;
+  case DVM_FMT_ALU_REG: use_dst = use_src = 1; break;
+  case DVM_FMT_UNARY: case DVM_FMT_ENDIAN: use_dst = 1; break;
+  case DVM_FMT_LDDW: use_dst = use_imm = 1; break;
+  case DVM_FMT_LDX: case DVM_FMT_STX: case DVM_FMT_ATOMIC: use_dst = use_src = use_off = 1; break;
+  case DVM_FMT_ST: use_dst = use_off = use_imm = 1; break;
+  case DVM_FMT_JA: use_off = 1; break;
+  case DVM_FMT_JA32: use_imm = 1; break;
+  case DVM_FMT_JMP_IMM: use_dst = use_imm = use_off = 1; break;
+  case DVM_FMT_JMP_REG: use_dst = use_src = use_off = 1; break;
+  case DVM_FMT_CALL: case DVM_FMT_CALL_LOCAL: use_imm = 1; break;
+  default: break;
+  }
+  if ((use_dst && dst > 10) || (use_src && src > 10)) return 0;
+  if (use_dst) c.regs = (uint8_t)((c.regs & 0xf0) | dst);
+  if (use_src) c.regs = (uint8_t)((c.regs & 0x0f) | (src << 4));
+  if (use_off) c.off = in->off;
+  if (use_imm) c.imm = in->imm;
+  return c.opcode == in->opcode && c.regs == in->regs && c.off == in->off && c.imm == in->imm;
+}
+
+static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc, uint32_t slots,
+                       uint64_t imm64) {
+  asm_buf *o = &d->out;
+  int dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
+  asm_buf_printf(o, "\t%s", e->name);
+  switch (e->fmt) {
+  case DVM_FMT_ALU_IMM: asm_buf_printf(o, " %%r%d, %d", dst, in->imm); break;
+  case DVM_FMT_ALU_REG: asm_buf_printf(o, " %%r%d, %%r%d", dst, src); break;
+  case DVM_FMT_UNARY: case DVM_FMT_ENDIAN: asm_buf_printf(o, " %%r%d", dst); break;
+  case DVM_FMT_LDDW: {
+    uint64_t base = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
+    const dname *p = NULL;
+    if (imm64 >= base && imm64 - base <= d->c->rodata_len) p = name_at(d->ro, d->nro, (uint32_t)(imm64 - base));
+    if (p) asm_buf_printf(o, " %%r%d, %.*s", dst, (int)p->len, p->name);
+    else asm_buf_printf(o, " %%r%d, 0x%llx", dst, (unsigned long long)imm64);
+    break;
+  }
+  case DVM_FMT_LDX:
+    asm_buf_printf(o, " %%r%d, ", dst);
+    print_mem(d, src, in->off);
+    break;
+  case DVM_FMT_ST:
+    asm_buf_putc(o, ' ');
+    print_mem(d, dst, in->off);
+    asm_buf_printf(o, ", %d", in->imm);
+    break;
+  case DVM_FMT_STX: case DVM_FMT_ATOMIC:
+    asm_buf_putc(o, ' ');
+    print_mem(d, dst, in->off);
+    asm_buf_printf(o, ", %%r%d", src);
+    break;
+  case DVM_FMT_JA:
+    asm_buf_putc(o, ' ');
+    print_target(d, pc, in->off, slots);
+    break;
+  case DVM_FMT_JA32: case DVM_FMT_CALL_LOCAL:
+    asm_buf_putc(o, ' ');
+    print_target(d, pc, in->imm, slots);
+    break;
+  case DVM_FMT_JMP_IMM:
+    asm_buf_printf(o, " %%r%d, %d, ", dst, in->imm);
+    print_target(d, pc, in->off, slots);
+    break;
+  case DVM_FMT_JMP_REG:
+    asm_buf_printf(o, " %%r%d, %%r%d, ", dst, src);
+    print_target(d, pc, in->off, slots);
+    break;
+  case DVM_FMT_CALL: {
+    const dvm_vm_syscall_table *t = d->o ? d->o->syscalls : NULL;
+    const char *nm = NULL;
+    if (t && t->names && in->imm >= 0 && (uint32_t)in->imm < t->count) nm = t->names[in->imm];
+    if (nm && !name_taken(d, nm)) asm_buf_printf(o, " %s", nm);
+    else asm_buf_printf(o, " %d", in->imm);
+    break;
+  }
+  default: break;
+  }
+  if (d->o && d->o->comments) asm_buf_printf(o, "\t# pc %u", pc);
+  asm_buf_putc(o, '\n');
+}
+
+static void print_raw(dis *d, const dvm_vm_insn *in, uint32_t pc) {
+  asm_buf_printf(&d->out, "\t.insn 0x%02x, 0x%02x, %d, %d", in->opcode, in->regs, in->off, in->imm);
+  if (d->o && d->o->comments) asm_buf_printf(&d->out, "\t# pc %u", pc);
+  asm_buf_putc(&d->out, '\n');
+}
+
+static void print_code(dis *d) {
+  const uint8_t *code = d->c->code;
+  uint32_t slots = d->c->code_len / 8;
+  for (uint32_t pc = 0; pc < slots; pc++) {
+    print_labels(d, d->code, d->ncode, pc);
+    dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
+    const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(&in);
+    if (e && e->fmt == DVM_FMT_LDDW) {
+      dvm_vm_insn hi;
+      int ok = pc + 1 < slots && !name_at(d->code, d->ncode, pc + 1);
+      if (ok) {
+        hi = dvm_vm_insn_decode(code, pc + 1);
+        ok = hi.opcode == 0 && hi.regs == 0 && hi.off == 0 && canonical(e, &in);
+      }
+      if (!ok) {
+        print_raw(d, &in, pc);
+        continue;
+      }
+      uint64_t v = (uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)hi.imm << 32;
+      print_insn(d, e, &in, pc, slots, v);
+      pc++;
+      continue;
+    }
+    if (e && canonical(e, &in)) print_insn(d, e, &in, pc, slots, 0);
+    else print_raw(d, &in, pc);
+  }
+  print_labels(d, d->code, d->ncode, slots);
+}
+
+static int printable(uint8_t ch) { return ch >= 32 && ch < 127; }
+
+static void print_rodata(dis *d) {
+  const uint8_t *p = d->c->rodata;
+  uint32_t n = d->c->rodata_len;
+  asm_buf *o = &d->out;
+  asm_buf_printf(o, "\n\t.section .rodata\n");
+  uint32_t i = 0;
+  while (i < n) {
+    print_labels(d, d->ro, d->nro, i);
+    /* the chunk ends at the next label */
+    uint32_t end = n;
+    for (size_t k = 0; k < d->nro; k++)
+      if (d->ro[k].value > i) {
+        end = d->ro[k].value < end ? d->ro[k].value : end;
+        break;
+      }
+    while (i < end) {
+      uint32_t run = 0;
+      while (i + run < end && run < 64 && printable(p[i + run])) run++;
+      if (run >= 4) {
+        asm_buf_printf(o, "\t.ascii \"");
+        for (uint32_t k = 0; k < run; k++) {
+          uint8_t ch = p[i + k];
+          if (ch == '"' || ch == '\\') asm_buf_putc(o, '\\');
+          asm_buf_putc(o, ch);
+        }
+        asm_buf_printf(o, "\"\n");
+        i += run;
+        continue;
+      }
+      uint32_t m = end - i < 16 ? end - i : 16;
+      /* stop a .byte line where a printable run of 4+ starts */
+      for (uint32_t k = 1; k < m; k++) {
+        uint32_t r = 0;
+        while (i + k + r < end && r < 4 && printable(p[i + k + r])) r++;
+        if (r >= 4) {
+          m = k;
+          break;
+        }
+      }
+      asm_buf_printf(o, "\t.byte ");
+      for (uint32_t k = 0; k < m; k++) asm_buf_printf(o, "%s0x%02x", k ? ", " : "", p[i + k]);
+      asm_buf_putc(o, '\n');
+      i += m;
+    }
+  }
+  print_labels(d, d->ro, d->nro, n);
+}
+
+int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opts *opts, char **text) {
+  if (!text) return -1;
+  *text = NULL;
+  if (!c || !c->code || c->code_len % 8) return -1;
+  dis d;
+  memset(&d, 0, sizeof d);
+  d.c = c;
+  d.o = opts;
+  size_t ncode = (size_t)c->export_count, nro = 0;
+  for (uint32_t i = 0; i < c->symbol_count; i++) {
+    if (c->symbols[i].kind == 0) ncode++;
+    else nro++;
+  }
+  d.code = calloc(ncode ? ncode : 1, sizeof *d.code);
+  d.ro = calloc(nro ? nro : 1, sizeof *d.ro);
+  if (!d.code || !d.ro) {
+    free(d.code);
+    free(d.ro);
+    return -1;
+  }
+  for (uint32_t i = 0; i < c->export_count; i++)
+    d.code[d.ncode++] = (dname){c->exports[i].pc, c->exports[i].name, c->exports[i].name_len};
+  for (uint32_t i = 0; i < c->symbol_count; i++) {
+    const dvm_vm_symbol *s = &c->symbols[i];
+    if (s->kind == 0) d.code[d.ncode++] = (dname){s->value, s->name, s->name_len};
+    else d.ro[d.nro++] = (dname){s->value, s->name, s->name_len};
+  }
+  if (d.ncode) qsort(d.code, d.ncode, sizeof *d.code, dname_cmp);
+  if (d.nro) qsort(d.ro, d.nro, sizeof *d.ro, dname_cmp);
+
+  asm_buf_printf(&d.out, "# dvm disasm: %u instruction slots, %u bytes of read-only data\n", c->code_len / 8,
+                 c->rodata_len);
+  if (c->flags & DVM_VM_FLAG_REENTRANT) asm_buf_printf(&d.out, "\t.dvm_reentrant\n");
+  for (uint32_t i = 0; i < c->export_count; i++)
+    asm_buf_printf(&d.out, "\t.globl %.*s\n", (int)c->exports[i].name_len, c->exports[i].name);
+  asm_buf_printf(&d.out, "\t.text\n");
+  print_code(&d);
+  if (c->rodata_len || d.nro) {
+    if (c->rodata_len) print_rodata(&d);
+    else {
+      asm_buf_printf(&d.out, "\n\t.section .rodata\n");
+      print_labels(&d, d.ro, d.nro, 0);
+    }
+  }
+  free(d.code);
+  free(d.ro);
+  *text = asm_buf_cstr(&d.out);
+  return *text ? 0 : -1;
+}
+
+int dvm_asm_disasm_code(const uint8_t *code, size_t len, const dvm_asm_disasm_opts *opts, char **text) {
+  if (!text) return -1;
+  *text = NULL;
+  if (!code && len) return -1;
+  size_t whole = len / 8 * 8;
+  if (whole > UINT32_MAX) return -1;
+  if (whole == 0) {
+    asm_buf b = {0};
+    asm_buf_printf(&b, "# dvm disasm: no complete instruction slot (%zu bytes)\n", len);
+    *text = asm_buf_cstr(&b);
+    return *text ? 0 : -1;
+  }
+  dvm_vm_container c;
+  memset(&c, 0, sizeof c);
+  c.version = DVM_VM_CONTAINER_VERSION;
+  c.code = code;
+  c.code_len = (uint32_t)whole;
+  char *t;
+  if (dvm_asm_disasm_container(&c, opts, &t)) return -1;
+  if (whole == len) {
+    *text = t;
+    return 0;
+  }
+  asm_buf b = {0};
+  asm_buf_put(&b, t, strlen(t));
+  free(t);
+  asm_buf_printf(&b, "# %zu trailing bytes ignored (not a whole slot)\n", len - whole);
+  *text = asm_buf_cstr(&b);
+  return *text ? 0 : -1;
+}

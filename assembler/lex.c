@@ -1,0 +1,556 @@
+/* lex.c — buffers, diagnostics, the line lexer and constant expressions. */
+#include "asm_private.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* Buffers */
+
+static int buf_reserve(asm_buf *b, size_t n) {
+  if (b->oom) return -1;
+  if (n <= b->cap - b->len) return 0;
+  size_t want = b->len + n;
+  if (want < b->len) {
+    b->oom = 1;
+    return -1;
+  }
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < want) {
+    if (cap > SIZE_MAX / 2) {
+      b->oom = 1;
+      return -1;
+    }
+    cap *= 2;
+  }
+  uint8_t *p = realloc(b->p, cap);
+  if (!p) {
+    b->oom = 1;
+    return -1;
+  }
+  b->p = p;
+  b->cap = cap;
+  return 0;
+}
+
+void asm_buf_put(asm_buf *b, const void *data, size_t n) {
+  if (!n || buf_reserve(b, n)) return;
+  memcpy(b->p + b->len, data, n);
+  b->len += n;
+}
+
+void asm_buf_putc(asm_buf *b, int ch) {
+  uint8_t c = (uint8_t)ch;
+  asm_buf_put(b, &c, 1);
+}
+
+void asm_buf_zero(asm_buf *b, size_t n) {
+  if (!n || buf_reserve(b, n)) return;
+  memset(b->p + b->len, 0, n);
+  b->len += n;
+}
+
+void asm_buf_vprintf(asm_buf *b, const char *fmt, va_list ap) {
+  va_list cp;
+  va_copy(cp, ap);
+  int n = vsnprintf(NULL, 0, fmt, cp);
+  va_end(cp);
+  if (n < 0 || buf_reserve(b, (size_t)n + 1)) return;
+  vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void asm_buf_printf(asm_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  asm_buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+char *asm_buf_cstr(asm_buf *b) {
+  asm_buf_putc(b, 0);
+  if (b->oom) {
+    asm_buf_free(b);
+    return NULL;
+  }
+  char *s = (char *)b->p;
+  b->p = NULL;
+  b->len = b->cap = 0;
+  return s;
+}
+
+void asm_buf_free(asm_buf *b) {
+  free(b->p);
+  memset(b, 0, sizeof *b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics: "FILE:LINE:COL: error: MESSAGE", the line, a caret. */
+
+#define MAX_REPORTED 100   /* errors printed; the count goes on */
+#define MAX_SHOWN_LINE 240 /* bytes of a source line echoed */
+
+__attribute__((format(printf, 4, 0))) static void diag_v(asm_ctx *a, const asm_loc *at, const char *kind,
+                                                        const char *fmt, va_list ap) {
+  asm_buf *d = &a->diag;
+  const char *fname = (at && at->file >= 0 && (size_t)at->file < a->nfiles) ? a->files[at->file].name : "<input>";
+  if (at && at->line)
+    asm_buf_printf(d, "%s:%u:%u: %s: ", fname, at->line, at->col + 1, kind);
+  else
+    asm_buf_printf(d, "%s: %s: ", fname, kind);
+  asm_buf_vprintf(d, fmt, ap);
+  asm_buf_putc(d, '\n');
+  if (!at || !at->line || !at->ls) return;
+  uint32_t shown = at->ll < MAX_SHOWN_LINE ? at->ll : MAX_SHOWN_LINE;
+  /* Echo the line with control characters made visible as spaces so the
+   * caret stays aligned; tabs are kept as tabs in both lines. */
+  asm_buf_printf(d, "  ");
+  for (uint32_t i = 0; i < shown; i++) {
+    unsigned char ch = (unsigned char)at->ls[i];
+    asm_buf_putc(d, ch == '\t' ? '\t' : (ch < 32 || ch == 127) ? ' ' : ch);
+  }
+  if (shown < at->ll) asm_buf_printf(d, " ...");
+  asm_buf_printf(d, "\n  ");
+  uint32_t col = at->col <= shown ? at->col : shown;
+  for (uint32_t i = 0; i < col; i++) asm_buf_putc(d, at->ls[i] == '\t' ? '\t' : ' ');
+  asm_buf_putc(d, '^');
+  uint32_t span = at->span ? at->span : 1;
+  for (uint32_t i = 1; i < span && col + i < shown; i++) asm_buf_putc(d, '~');
+  asm_buf_putc(d, '\n');
+}
+
+void asm_error(asm_ctx *a, const asm_loc *at, const char *fmt, ...) {
+  a->nerr++;
+  if (a->nerr > MAX_REPORTED) {
+    if (a->nerr == MAX_REPORTED + 1) asm_buf_printf(&a->diag, "too many errors; stopping the report here\n");
+    return;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  diag_v(a, at, "error", fmt, ap);
+  va_end(ap);
+}
+
+void asm_warning(asm_ctx *a, const asm_loc *at, const char *fmt, ...) {
+  a->nwarn++;
+  if (a->nwarn > MAX_REPORTED) return;
+  va_list ap;
+  va_start(ap, fmt);
+  diag_v(a, at, "warning", fmt, ap);
+  va_end(ap);
+}
+
+asm_loc asm_tok_loc(const asm_ctx *a, const asm_tok *t) {
+  asm_loc l = a->line;
+  l.col = t->col;
+  l.span = t->len ? t->len : 1;
+  return l;
+}
+
+asm_loc asm_eol_loc(const asm_ctx *a) {
+  asm_loc l = a->line;
+  if (a->ntoks) {
+    const asm_tok *t = &a->toks[a->ntoks - 1];
+    l.col = t->col + t->len;
+  } else {
+    l.col = 0;
+  }
+  l.span = 1;
+  return l;
+}
+
+/* ------------------------------------------------------------------ */
+/* Lexer */
+
+static int ident_start(int c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == '.' || c == '$';
+}
+static int ident_char(int c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+static int hexval(int c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int asm_tok_is(const asm_tok *t, const char *text) {
+  if (t->kind == TK_PUNCT) return strcmp(t->op, text) == 0;
+  if (t->kind == TK_IDENT || t->kind == TK_PCT)
+    return strlen(text) == t->len && memcmp(t->s, text, t->len) == 0;
+  return 0;
+}
+
+static asm_tok *tok_push(asm_ctx *a) {
+  if (a->ntoks == a->captoks) {
+    size_t cap = a->captoks ? a->captoks * 2 : 32;
+    asm_tok *t = realloc(a->toks, cap * sizeof *t);
+    if (!t) {
+      a->oom = 1;
+      return NULL;
+    }
+    a->toks = t;
+    a->captoks = cap;
+  }
+  asm_tok *t = &a->toks[a->ntoks++];
+  memset(t, 0, sizeof *t);
+  return t;
+}
+
+static const char *const puncts3[] = {"<<=", ">>="};
+static const char *const puncts2[] = {"==", "!=", ">=", "<=", "<<", ">>", "+=", "-=", "*=",
+                                      "/=", "%=", "|=", "&=", "^="};
+
+int asm_lex_line(asm_ctx *a) {
+  const char *s = a->line.ls;
+  uint32_t n = a->line.ll;
+  a->ntoks = 0;
+  uint32_t i = 0;
+  int space = 1;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
+      i++;
+      space = 1;
+      continue;
+    }
+    if (c == '#' || (c == '/' && i + 1 < n && s[i + 1] == '/')) break; /* comment */
+    if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+      uint32_t j = i + 2;
+      while (j + 1 < n && !(s[j] == '*' && s[j + 1] == '/')) j++;
+      if (j + 1 >= n) {
+        asm_loc l = a->line;
+        l.col = i, l.span = 2;
+        asm_error(a, &l, "unterminated /* comment (comments end on their line)");
+        return -1;
+      }
+      i = j + 2;
+      space = 1;
+      continue;
+    }
+    asm_tok *t = tok_push(a);
+    if (!t) return -1;
+    t->col = i;
+    t->s = s + i;
+    t->space = (uint8_t)space;
+    space = 0;
+    if (ident_start(c)) {
+      uint32_t j = i + 1;
+      while (j < n && ident_char((unsigned char)s[j])) j++;
+      t->kind = TK_IDENT;
+      t->len = j - i;
+      i = j;
+    } else if (c == '%' && i + 1 < n && ident_start((unsigned char)s[i + 1])) {
+      uint32_t j = i + 2;
+      while (j < n && ident_char((unsigned char)s[j])) j++;
+      t->kind = TK_PCT;
+      t->len = j - i;
+      i = j;
+    } else if (c >= '0' && c <= '9') {
+      uint32_t j = i;
+      uint64_t v = 0;
+      int ovf = 0, base = 10, digits = 0;
+      if (c == '0' && i + 1 < n && (s[i + 1] == 'x' || s[i + 1] == 'X')) base = 16, j += 2;
+      else if (c == '0' && i + 1 < n && (s[i + 1] == 'b' || s[i + 1] == 'B')) base = 2, j += 2;
+      for (; j < n; j++) {
+        int d = hexval((unsigned char)s[j]);
+        if (d < 0 || d >= base) break;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base) ovf = 1;
+        v = v * (uint64_t)base + (uint64_t)d;
+        digits++;
+      }
+      uint32_t k = j;
+      while (k < n && ident_char((unsigned char)s[k])) k++;
+      t->kind = TK_NUM;
+      t->len = k - i;
+      t->num = v;
+      t->hex = base == 16;
+      i = k;
+      asm_loc l = asm_tok_loc(a, t);
+      if (!digits || k != j) {
+        asm_error(a, &l, "invalid number '%.*s'", (int)t->len, t->s);
+        return -1;
+      }
+      if (ovf) {
+        asm_error(a, &l, "number '%.*s' does not fit in 64 bits", (int)t->len, t->s);
+        return -1;
+      }
+    } else if (c == '"') {
+      uint32_t j = i + 1;
+      while (j < n && s[j] != '"') j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;
+      t->kind = TK_STR;
+      if (j >= n) {
+        t->len = n - i;
+        asm_loc l = asm_tok_loc(a, t);
+        l.span = 1;
+        asm_error(a, &l, "missing terminating '\"' character");
+        return -1;
+      }
+      t->len = j + 1 - i;
+      i = j + 1;
+    } else {
+      t->kind = TK_PUNCT;
+      size_t plen = 1;
+      for (size_t k = 0; k < sizeof puncts3 / sizeof *puncts3 && plen == 1; k++)
+        if (n - i >= 3 && !memcmp(s + i, puncts3[k], 3)) plen = 3;
+      for (size_t k = 0; k < sizeof puncts2 / sizeof *puncts2 && plen == 1; k++)
+        if (n - i >= 2 && !memcmp(s + i, puncts2[k], 2)) plen = 2;
+      if (plen == 1 && !strchr(",[]()+-*/%&|^~<>=!:@", c)) {
+        t->len = 1;
+        asm_loc l = asm_tok_loc(a, t);
+        if (c >= 32 && c < 127)
+          asm_error(a, &l, "unexpected character '%c'", c);
+        else
+          asm_error(a, &l, "unexpected byte 0x%02x", c);
+        return -1;
+      }
+      memcpy(t->op, s + i, plen);
+      t->op[plen] = 0;
+      t->len = (uint32_t)plen;
+      i += (uint32_t)plen;
+    }
+  }
+  return 0;
+}
+
+int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out) {
+  const char *s = t->s + 1;
+  size_t n = t->len - 2;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c != '\\') {
+      asm_buf_putc(out, c);
+      continue;
+    }
+    if (++i >= n) break;
+    c = (unsigned char)s[i];
+    switch (c) {
+    case 'n': asm_buf_putc(out, '\n'); break;
+    case 't': asm_buf_putc(out, '\t'); break;
+    case 'r': asm_buf_putc(out, '\r'); break;
+    case 'b': asm_buf_putc(out, '\b'); break;
+    case 'f': asm_buf_putc(out, '\f'); break;
+    case 'v': asm_buf_putc(out, '\v'); break;
+    case 'a': asm_buf_putc(out, '\a'); break;
+    case 'e': asm_buf_putc(out, 27); break;
+    case '\\': case '"': case '\'': case '?': asm_buf_putc(out, c); break;
+    case 'x': {
+      unsigned v = 0;
+      int d = 0;
+      while (i + 1 < n && hexval((unsigned char)s[i + 1]) >= 0 && d < 2) v = v * 16 + (unsigned)hexval((unsigned char)s[++i]), d++;
+      if (!d) {
+        asm_loc l = asm_tok_loc(a, t);
+        l.col += (uint32_t)i, l.span = 2;
+        asm_error(a, &l, "\\x used with no following hex digits");
+        return -1;
+      }
+      asm_buf_putc(out, (int)v);
+      break;
+    }
+    default:
+      if (c >= '0' && c <= '7') {
+        unsigned v = (unsigned)(c - '0');
+        for (int d = 1; d < 3 && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7'; d++) v = v * 8 + (unsigned)(s[++i] - '0');
+        if (v > 255) {
+          asm_loc l = asm_tok_loc(a, t);
+          l.col += (uint32_t)i;
+          asm_error(a, &l, "octal escape out of range");
+          return -1;
+        }
+        asm_buf_putc(out, (int)v);
+      } else {
+        asm_loc l = asm_tok_loc(a, t);
+        l.col += (uint32_t)i, l.span = 2;
+        asm_error(a, &l, "unknown escape sequence '\\%c'", c >= 32 && c < 127 ? c : '?');
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Constant expressions: C operators and precedence, 64-bit wrapping. */
+
+#define MAX_EXPR_DEPTH 64
+
+typedef struct expr_st {
+  asm_ctx *a;
+  size_t i;
+  int depth;
+  int ops; /* operators applied: a lone literal keeps its hex spelling */
+} expr_st;
+
+static int ex_or(expr_st *e, uint64_t *v);
+
+static const asm_tok *ex_peek(expr_st *e) {
+  static const asm_tok eol = {0};
+  return e->i < e->a->ntoks ? &e->a->toks[e->i] : &eol;
+}
+
+static int ex_primary(expr_st *e, uint64_t *v) {
+  asm_ctx *a = e->a;
+  const asm_tok *t = ex_peek(e);
+  if (++e->depth > MAX_EXPR_DEPTH) {
+    asm_loc l = asm_tok_loc(a, t);
+    asm_error(a, &l, "expression nested too deeply");
+    return -1;
+  }
+  int rc = 0;
+  if (t->kind == TK_NUM) {
+    *v = t->num;
+    e->i++;
+  } else if (t->kind == TK_PUNCT && (!strcmp(t->op, "-") || !strcmp(t->op, "~") || !strcmp(t->op, "+") || !strcmp(t->op, "!"))) {
+    char op = t->op[0];
+    e->i++;
+    e->ops++;
+    rc = ex_primary(e, v);
+    if (!rc) *v = op == '-' ? (uint64_t)0 - *v : op == '~' ? ~*v : op == '!' ? (uint64_t)(*v == 0) : *v;
+  } else if (t->kind == TK_PUNCT && !strcmp(t->op, "(")) {
+    e->i++;
+    e->ops++;
+    rc = ex_or(e, v);
+    if (!rc) {
+      const asm_tok *c = ex_peek(e);
+      if (c->kind == TK_PUNCT && !strcmp(c->op, ")")) {
+        e->i++;
+      } else {
+        asm_loc l = c->kind == TK_EOL ? asm_eol_loc(a) : asm_tok_loc(a, c);
+        asm_error(a, &l, "expected ')'");
+        rc = -1;
+      }
+    }
+  } else if (t->kind == TK_IDENT) {
+    asm_sym *s = asm_equ_find(a, t);
+    asm_loc l = asm_tok_loc(a, t);
+    if (!s) {
+      asm_error(a, &l, "'%.*s' is not a constant (define it with .equ before use)", (int)t->len, t->s);
+      rc = -1;
+    } else {
+      *v = s->value;
+      if (!s->hexlit) e->ops++;
+      e->i++;
+    }
+  } else {
+    asm_loc l = t->kind == TK_EOL ? asm_eol_loc(a) : asm_tok_loc(a, t);
+    asm_error(a, &l, "expected an expression");
+    rc = -1;
+  }
+  e->depth--;
+  return rc;
+}
+
+/* Binary levels, loosest last. */
+static int ex_level(expr_st *e, int level, uint64_t *v);
+
+static const char *const level_ops[][3] = {
+  {"*", "/", "%"}, {"+", "-", NULL}, {"<<", ">>", NULL}, {"&", NULL, NULL}, {"^", NULL, NULL}, {"|", NULL, NULL},
+};
+
+static int ex_level(expr_st *e, int level, uint64_t *v) {
+  if (level < 0) return ex_primary(e, v);
+  if (ex_level(e, level - 1, v)) return -1;
+  for (;;) {
+    const asm_tok *t = ex_peek(e);
+    if (t->kind != TK_PUNCT) return 0;
+    int k = -1;
+    for (int j = 0; j < 3; j++)
+      if (level_ops[level][j] && !strcmp(t->op, level_ops[level][j])) k = j;
+    if (k < 0) return 0;
+    asm_loc l = asm_tok_loc(e->a, t);
+    e->i++;
+    e->ops++;
+    uint64_t r;
+    if (ex_level(e, level - 1, &r)) return -1;
+    const char *op = level_ops[level][k];
+    switch (op[0]) {
+    case '*': *v *= r; break;
+    case '/':
+    case '%':
+      if (r == 0) {
+        asm_error(e->a, &l, "division by zero in a constant expression");
+        return -1;
+      }
+      if ((int64_t)r == -1) *v = op[0] == '/' ? (uint64_t)0 - *v : 0;
+      else *v = op[0] == '/' ? (uint64_t)((int64_t)*v / (int64_t)r) : (uint64_t)((int64_t)*v % (int64_t)r);
+      break;
+    case '+': *v += r; break;
+    case '-': *v -= r; break;
+    case '<': *v = r >= 64 ? 0 : *v << r; break;
+    case '>': *v = r >= 64 ? 0 : *v >> r; break;
+    case '&': *v &= r; break;
+    case '^': *v ^= r; break;
+    case '|': *v |= r; break;
+    }
+  }
+}
+
+static int ex_or(expr_st *e, uint64_t *v) { return ex_level(e, 5, v); }
+
+int asm_expr(asm_ctx *a, size_t *i, asm_val *out) {
+  expr_st e = {a, *i, 0, 0};
+  uint64_t v = 0;
+  int lone_hex = (*i < a->ntoks && a->toks[*i].kind == TK_NUM && a->toks[*i].hex);
+  if (*i < a->ntoks && a->toks[*i].kind == TK_IDENT) {
+    asm_sym *s = asm_equ_find(a, &a->toks[*i]);
+    lone_hex = s && s->hexlit;
+  }
+  if (ex_or(&e, &v)) return -1;
+  out->v = v;
+  out->hexlit = lone_hex && e.ops == 0;
+  *i = e.i;
+  return 0;
+}
+
+int asm_expr_starts(const asm_ctx *a, size_t i) {
+  if (i >= a->ntoks) return 0;
+  const asm_tok *t = &a->toks[i];
+  if (t->kind == TK_NUM) return 1;
+  if (t->kind == TK_PUNCT) return strchr("-~+(!", t->op[0]) && t->op[1] == 0;
+  return 0;
+}
+
+int asm_fit_imm32(asm_ctx *a, const asm_val *v, const asm_loc *at, const char *what, int32_t *out) {
+  int64_t s = (int64_t)v->v;
+  if ((s >= INT32_MIN && s <= INT32_MAX) || (v->hexlit && v->v <= UINT32_MAX)) {
+    *out = (int32_t)(uint32_t)v->v;
+    return 0;
+  }
+  asm_error(a, at, "%s %lld does not fit in a signed 32-bit field (hex 0x80000000..0xffffffff spells a bit pattern)",
+            what, (long long)s);
+  return -1;
+}
+
+int asm_fit_off16(asm_ctx *a, const asm_val *v, const asm_loc *at, const char *what, int16_t *out) {
+  int64_t s = (int64_t)v->v;
+  if ((s >= INT16_MIN && s <= INT16_MAX) || (v->hexlit && v->v <= UINT16_MAX)) {
+    *out = (int16_t)(uint16_t)v->v;
+    return 0;
+  }
+  asm_error(a, at, "%s %lld does not fit in a signed 16-bit field", what, (long long)s);
+  return -1;
+}
+
+int asm_reg_conf(const asm_tok *t) {
+  if (t->kind != TK_PCT || t->len < 3 || t->len > 4 || t->s[1] != 'r') return -1;
+  int v = 0;
+  for (uint32_t i = 2; i < t->len; i++) {
+    if (t->s[i] < '0' || t->s[i] > '9') return -1;
+    v = v * 10 + (t->s[i] - '0');
+  }
+  if (t->len == 4 && t->s[2] == '0') return -1;
+  return v <= 10 ? v : -1;
+}
+
+int asm_reg_llvm(const asm_tok *t, int *is_w) {
+  if (t->kind != TK_IDENT || t->len < 2 || t->len > 3 || (t->s[0] != 'r' && t->s[0] != 'w')) return -1;
+  int v = 0;
+  for (uint32_t i = 1; i < t->len; i++) {
+    if (t->s[i] < '0' || t->s[i] > '9') return -1;
+    v = v * 10 + (t->s[i] - '0');
+  }
+  if (t->len == 3 && t->s[1] == '0') return -1;
+  if (v > 10) return -1;
+  if (is_w) *is_w = t->s[0] == 'w';
+  return v;
+}

@@ -1,0 +1,14 @@
+# tests/asm.cmake — the assembler, disassembler and container tests, and
+# dvm_bpf_data: the parser of the conformance suite's .data files, shared
+# with the VM's conformance runner.
+add_library(dvm_bpf_data STATIC ${CMAKE_CURRENT_LIST_DIR}/bpf_data.c)
+target_include_directories(dvm_bpf_data PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+
+set(DVM_CONFORMANCE_DIR "${DVM_SHARED_DIR}/conformance/bpf_conformance")
+
+# Every conformance test assembles (bytes = its -- raw section where there
+# is one), round-trips through the disassembler, and the assembler-error
+# files of negative/ are rejected with a diagnostic naming their line.
+add_executable(asm_conformance ${CMAKE_CURRENT_LIST_DIR}/asm/asm_conformance.c)
+target_link_libraries(asm_conformance PRIVATE dvm_asm dvm_bpf_data dvm_vm)
+add_test(NAME asm_conformance COMMAND asm_conformance ${DVM_CONFORMANCE_DIR})
