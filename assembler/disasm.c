@@ -43,6 +43,15 @@ static const dname *name_at(const dname *arr, size_t n, uint32_t v) {
   return lo < n && arr[lo].value == v ? &arr[lo] : NULL;
 }
 
+/* The name to print for value v: the first that is not an assembler-local
+ * ".L" name, else the first. */
+static const dname *best_name(const dname *arr, size_t n, uint32_t v) {
+  const dname *p = name_at(arr, n, v), *first = p;
+  for (; p && p < arr + n && p->value == v; p++)
+    if (!(p->len >= 2 && p->name[0] == '.' && p->name[1] == 'L')) return p;
+  return first;
+}
+
 static int name_taken(const dis *d, const char *name) {
   size_t n = strlen(name);
   for (size_t i = 0; i < d->ncode; i++)
@@ -60,7 +69,7 @@ static void print_labels(dis *d, const dname *arr, size_t n, uint32_t v) {
 static void print_target(dis *d, uint32_t pc, int64_t rel, uint32_t slots) {
   int64_t t = (int64_t)pc + 1 + rel;
   if (t >= 0 && t <= (int64_t)slots) {
-    const dname *p = name_at(d->code, d->ncode, (uint32_t)t);
+    const dname *p = best_name(d->code, d->ncode, (uint32_t)t);
     if (p) {
       asm_buf_printf(&d->out, "%.*s", (int)p->len, p->name);
       return;
@@ -113,7 +122,7 @@ static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in,
   case DVM_FMT_LDDW: {
     uint64_t base = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
     const dname *p = NULL;
-    if (imm64 >= base && imm64 - base <= d->c->rodata_len) p = name_at(d->ro, d->nro, (uint32_t)(imm64 - base));
+    if (imm64 >= base && imm64 - base <= d->c->rodata_len) p = best_name(d->ro, d->nro, (uint32_t)(imm64 - base));
     if (p) asm_buf_printf(o, " %%r%d, %.*s", dst, (int)p->len, p->name);
     else asm_buf_printf(o, " %%r%d, 0x%llx", dst, (unsigned long long)imm64);
     break;
