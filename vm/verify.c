@@ -192,7 +192,9 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
     unsigned dst = DVM_VM_INSN_DST(&in), src = DVM_VM_INSN_SRC(&in);
     const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(&in);
     const char *field;
-    if (!e) {
+    /* lddw with a source is a map or BTF relocation: a different,
+     * unsupported instruction that the table's lddw line would match. */
+    if (!e || (e->fmt == DVM_FMT_LDDW && src != 0)) {
       rc = reject_unknown(err, pc, &in);
       goto out;
     }

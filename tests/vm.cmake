@@ -1,0 +1,30 @@
+# VM tests: spec tables, conformance suite, table-driven cases, verifier,
+# differential (fast vs reference) on generated programs, and the CLI.
+add_library(dvm_testcommon STATIC
+  ${CMAKE_CURRENT_LIST_DIR}/common/progen.c
+  ${CMAKE_CURRENT_LIST_DIR}/common/difftest.c)
+target_include_directories(dvm_testcommon PUBLIC ${CMAKE_CURRENT_LIST_DIR}/common)
+target_link_libraries(dvm_testcommon PUBLIC dvm_vm)
+
+add_executable(isa_table ${CMAKE_CURRENT_LIST_DIR}/vm/isa_table.c)
+target_link_libraries(isa_table PRIVATE dvm_vm)
+add_test(NAME vm_isa_spec_table COMMAND isa_table ${CMAKE_SOURCE_DIR}/spec/isa.md)
+
+add_executable(vm_cases ${CMAKE_CURRENT_LIST_DIR}/vm/vm_cases.c)
+target_link_libraries(vm_cases PRIVATE dvm_asm dvm_vm dvm_bpf_data)
+add_test(NAME vm_conformance
+  COMMAND vm_cases --conformance ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests
+                   --negative ${DVM_SHARED_DIR}/conformance/bpf_conformance/negative)
+file(GLOB DVM_VM_CASES CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/vm/cases/*.cases)
+add_test(NAME vm_cases COMMAND vm_cases ${DVM_VM_CASES})
+
+add_executable(test_verifier ${CMAKE_CURRENT_LIST_DIR}/vm/test_verifier.c)
+target_link_libraries(test_verifier PRIVATE dvm_vm)
+add_test(NAME vm_verifier COMMAND test_verifier)
+
+add_executable(test_diff ${CMAKE_CURRENT_LIST_DIR}/vm/test_diff.c)
+target_link_libraries(test_diff PRIVATE dvm_testcommon)
+add_test(NAME vm_diff COMMAND test_diff 20000)
+
+add_test(NAME vm_cli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/vm/cli_test.sh $<TARGET_FILE:dvm>
+                             ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests)

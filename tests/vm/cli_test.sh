@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# cli_test.sh DVM CONFORMANCE_TESTS_DIR — `dvm exec` and `dvm plugin` as a
+# user drives them: outputs, exit codes, error messages, files.
+set -u
+DVM=$1
+CONF=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+# expect NAME WANT_EXIT WANT_STDOUT_SUBSTRING CMD...
+expect() {
+  local name=$1 want_rc=$2 want_out=$3
+  shift 3
+  local out rc
+  out=$("$@" 2>"$T/stderr")
+  rc=$?
+  if [ "$rc" != "$want_rc" ]; then bad "$name: exit $rc, want $want_rc (stderr: $(cat "$T/stderr"))"; return; fi
+  case "$out" in *"$want_out"*) ok ;; *) bad "$name: stdout '$out' lacks '$want_out'" ;; esac
+}
+
+# expect_err NAME WANT_EXIT STDERR_SUBSTRING CMD...
+expect_err() {
+  local name=$1 want_rc=$2 want_err=$3
+  shift 3
+  "$@" >"$T/stdout" 2>"$T/stderr"
+  local rc=$?
+  if [ "$rc" != "$want_rc" ]; then bad "$name: exit $rc, want $want_rc"; return; fi
+  if grep -qF -- "$want_err" "$T/stderr"; then ok; else bad "$name: stderr '$(cat "$T/stderr")' lacks '$want_err'"; fi
+}
+
+cat >"$T/sum.s" <<'S'
+# sum of the first r2 bytes at r1
+mov %r0, 0
+loop:
+jeq %r2, 0, done
+ldxb %r3, [%r1]
+add %r0, %r3
+add %r1, 1
+sub %r2, 1
+ja loop
+done:
+exit
+S
+expect "exec .s ok" 0 '{"status":"ok","r0":"0x6","gas_used":21,"insns":21}' "$DVM" exec "$T/sum.s" --mem "01 02 03"
+expect "exec ref" 0 '"r0":"0x6","gas_used":21' "$DVM" exec "$T/sum.s" --mem 010203 --interp ref
+expect "exec no mem" 0 '"r0":"0x0"' "$DVM" exec "$T/sum.s"
+printf '\x01\x02\x03\x04' >"$T/mem.bin"
+expect "exec mem-file" 0 '"r0":"0xa"' "$DVM" exec "$T/sum.s" --mem-file "$T/mem.bin"
+expect "exec out of gas" 1 '{"status":"trap","trap":"out_of_gas","pc":' "$DVM" exec "$T/sum.s" --mem 010203 --gas 10
+expect "trap uses limit" 1 '"gas_used":10}' "$DVM" exec "$T/sum.s" --mem 010203 --gas 10
+
+cat >"$T/fault.s" <<'S'
+mov %r1, 0
+ldxdw %r0, [%r1+16]
+exit
+S
+expect "exec mem fault" 1 '{"status":"trap","trap":"mem_fault","pc":1,"gas_used":1000000000,"addr":"0x10","size":8,"access":"read"}' "$DVM" exec "$T/fault.s"
+
+# raw bytecode: mov r0, 42; exit
+printf '\xb7\x00\x00\x00\x2a\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00' >"$T/p.bin"
+expect "exec .bin" 0 '"r0":"0x2a"' "$DVM" exec "$T/p.bin"
+
+# trace: one JSON object per executed instruction
+"$DVM" exec "$T/sum.s" --mem 0102 --trace "$T/trace.jsonl" >"$T/out" 2>&1
+lines=$(wc -l <"$T/trace.jsonl")
+if [ "$lines" = 15 ] && grep -q '"insns":15' "$T/out"; then ok; else bad "trace: $lines lines, out $(cat "$T/out")"; fi
+if head -1 "$T/trace.jsonl" | grep -q '^{"pc":0,"opcode":"0xb7","name":"mov","gas":1000000000,"depth":0,"regs":\["0x0","0x300000000","0x2",'; then ok; else bad "trace line: $(head -1 "$T/trace.jsonl")"; fi
+
+# container through dvm asm, if present
+if "$DVM" asm "$T/sum.s" -o "$T/sum.dvm" >/dev/null 2>&1; then
+  expect "exec .dvm" 0 '"r0":"0x6"' "$DVM" exec "$T/sum.dvm" --mem 010203
+else
+  bad "dvm asm could not build a container"
+fi
+
+# errors: usage, load, verifier — exit 2 with a message, nothing on stdout
+expect_err "no program" 2 "usage" "$DVM" exec
+expect_err "missing file" 2 "No such file" "$DVM" exec "$T/nope.bin"
+expect_err "bad gas" 2 "--gas" "$DVM" exec "$T/p.bin" --gas abc
+expect_err "bad interp" 2 "--interp" "$DVM" exec "$T/p.bin" --interp jit
+expect_err "bad hex" 2 "bad hex" "$DVM" exec "$T/p.bin" --mem "0g"
+expect_err "unknown option" 2 "unknown or incomplete option" "$DVM" exec "$T/p.bin" --bogus
+printf '\xb7\x00\x00\x00\x2a\x00\x00\x00' >"$T/falls.bin"
+expect_err "verifier error" 2 "pc 0: the last instruction must be exit" "$DVM" exec "$T/falls.bin"
+printf '\x8d\x00\x00\x00\x00\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00' >"$T/callx.bin"
+expect_err "callx rejected" 2 "callx" "$DVM" exec "$T/callx.bin"
+printf 'mov %%r0, 1\nbogus %%r1\nexit\n' >"$T/bad.s"
+expect_err "asm error" 2 "bad.s:2:" "$DVM" exec "$T/bad.s"
+expect_err "unknown command" 2 "unknown command" "$DVM" frobnicate
+
+# plugin protocol: program hex on stdin, memory hex as the argument
+expect "plugin" 0 "2a" sh -c "echo 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00' | '$DVM' plugin"
+expect "plugin mem" 0 "2" sh -c "echo 'bf 20 00 00 00 00 00 00 95 00 00 00 00 00 00 00' | '$DVM' plugin '00 01'"
+expect_err "plugin verifier error" 1 "last instruction" sh -c "echo 'b7 00 00 00 2a 00 00 00' | '$DVM' plugin"
+
+# every conformance test with a -- raw section, through the plugin
+n=0
+for f in "$CONF"/*.data; do
+  grep -q -- '^-- raw' "$f" || continue
+  grep -q -- '^-- result' "$f" || continue
+  raw=$(awk '/^-- /{s=$2} s=="raw" && !/^--/ && !/^#/' "$f" | tr '\n' ' ')
+  mem=$(awk '/^-- /{s=$2} s=="mem" && !/^--/ && !/^#/' "$f" | tr '\n' ' ')
+  want=$(awk '/^-- /{s=$2} s=="result" && !/^--/ && !/^#/ {print; exit}' "$f")
+  # -- raw holds 0x-prefixed 64-bit slots: turn each into 8 little-endian bytes
+  hex=""
+  for tok in $raw; do
+    case "$tok" in
+      0x*) v=${tok#0x}; v=$(printf '%016s' "$v" | tr ' ' 0)
+           for i in 14 12 10 8 6 4 2 0; do hex="$hex ${v:$i:2}"; done ;;
+      *) hex="$hex $tok" ;;
+    esac
+  done
+  got=$(echo "$hex" | "$DVM" plugin "$mem" 2>/dev/null)
+  if [ "$((16#${got:-x}))" = "$((want))" ] 2>/dev/null; then ok; else bad "plugin $(basename "$f"): got '$got' want '$want'"; fi
+  n=$((n + 1))
+done
+[ "$n" -gt 0 ] && ok || bad "no conformance file with a raw section"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
