@@ -750,12 +750,12 @@ static void link_globals(asm_ctx *a) {
       asm_error(a, &s->gloc, "'.globl %s' names no label defined in this file", s->name);
       continue;
     }
-    if (s->kind != SYM_CODE) {
-      asm_error(a, &s->gloc, "'%s' is %s; .globl exports entry points, which are code labels", s->name,
-                sym_kind_name(s->kind));
+    if (s->kind == SYM_EQU) {
+      asm_error(a, &s->gloc, "'%s' is a constant; .globl names code labels (entry points) or read-only data",
+                s->name);
       continue;
     }
-    if (s->nlen > DVM_VM_MAX_NAME) {
+    if (s->kind == SYM_CODE && s->nlen > DVM_VM_MAX_NAME) {
       asm_error(a, &s->gloc, "exported name '%s' is longer than %u bytes", s->name, DVM_VM_MAX_NAME);
       continue;
     }
@@ -770,13 +770,14 @@ static void link_globals(asm_ctx *a) {
   }
   size_t n = 0;
   for (size_t k = 0; k < cap; k++)
-    if (a->syms[k].name && a->syms[k].global && a->syms[k].scope >= 0 && a->syms[k].kind == SYM_CODE &&
-        a->syms[k].nlen <= DVM_VM_MAX_NAME)
+    if (a->syms[k].name && a->syms[k].global && a->syms[k].scope >= 0 &&
+        ((a->syms[k].kind == SYM_CODE && a->syms[k].nlen <= DVM_VM_MAX_NAME) || a->syms[k].kind == SYM_RODATA))
       list[n++] = &a->syms[k];
   /* copy what we need, pointers die on growth */
   typedef struct gl {
     char *name;
     uint32_t nlen;
+    uint8_t kind;
     uint64_t value;
     asm_loc def;
   } gl;
@@ -786,18 +787,18 @@ static void link_globals(asm_ctx *a) {
     a->oom = 1;
     return;
   }
-  for (size_t k = 0; k < n; k++) g[k] = (gl){list[k]->name, list[k]->nlen, list[k]->value, list[k]->def};
+  for (size_t k = 0; k < n; k++) g[k] = (gl){list[k]->name, list[k]->nlen, list[k]->kind, list[k]->value, list[k]->def};
   free(list);
   for (size_t k = 0; k < n; k++) {
     asm_sym *prev = asm_sym_find(a, -1, g[k].name, g[k].nlen);
     if (prev) {
-      asm_error(a, &g[k].def, "'%s' is exported by two files", g[k].name);
+      asm_error(a, &g[k].def, "global symbol '%s' is defined by two files", g[k].name);
       note_previous(a, prev);
       continue;
     }
     asm_sym *s = asm_sym_get(a, -1, g[k].name, g[k].nlen);
     if (!s) break;
-    s->kind = SYM_CODE;
+    s->kind = g[k].kind;
     s->global = 1;
     s->value = g[k].value;
     s->def = g[k].def;
@@ -894,6 +895,13 @@ static int sym_out_cmp(const void *x, const void *y) {
   return (int)a->name_len - (int)b->name_len;
 }
 
+/* Labels kept as debug names: code labels that are not exports, and every
+ * read-only data label. */
+static int debug_symbol(const asm_sym *s) {
+  if (s->nlen > DVM_VM_MAX_NAME || s->name[0] == ' ') return 0;
+  return (s->kind == SYM_CODE && !s->global) || s->kind == SYM_RODATA;
+}
+
 static int build_output(asm_ctx *a, dvm_asm_output *out) {
   dvm_vm_container *c = &out->c;
   memset(out, 0, sizeof *out);
@@ -904,10 +912,8 @@ static int build_output(asm_ctx *a, dvm_asm_output *out) {
   for (size_t k = 0; k < a->symcap; k++) {
     const asm_sym *s = &a->syms[k];
     if (!s->name) continue;
-    if (s->scope == -1) nex++;
-    else if ((s->kind == SYM_CODE || s->kind == SYM_RODATA) && !s->global && s->nlen <= DVM_VM_MAX_NAME &&
-             s->name[0] != ' ')
-      nsy++;
+    if (s->scope == -1) nex += s->kind == SYM_CODE;
+    else if (debug_symbol(s)) nsy++;
   }
   if (nex > DVM_VM_MAX_EXPORTS) {
     asm_loc l = {-1, 0, 0, 0, NULL, 0};
@@ -926,13 +932,12 @@ static int build_output(asm_ctx *a, dvm_asm_output *out) {
   for (size_t k = 0; k < a->symcap; k++) {
     const asm_sym *s = &a->syms[k];
     if (!s->name) continue;
-    if (s->scope == -1) {
+    if (s->scope == -1 && s->kind == SYM_CODE) {
       ex[ie].pc = (uint32_t)s->value;
       ex[ie].name_len = (uint8_t)s->nlen;
       memcpy(ex[ie].name, s->name, s->nlen);
       ie++;
-    } else if ((s->kind == SYM_CODE || s->kind == SYM_RODATA) && !s->global && s->nlen <= DVM_VM_MAX_NAME &&
-               s->name[0] != ' ') {
+    } else if (s->scope >= 0 && debug_symbol(s)) {
       sy[is].value = (uint32_t)s->value;
       sy[is].kind = s->kind == SYM_CODE ? 0 : 1;
       sy[is].name_len = (uint8_t)s->nlen;
@@ -947,7 +952,8 @@ static int build_output(asm_ctx *a, dvm_asm_output *out) {
   for (size_t k = 0; k < nsy;) {
     size_t e = k + 1;
     while (e < nsy && !sym_out_cmp(&sy[k], &sy[e])) e++;
-    int clash = e - k > 1 || asm_sym_find(a, -1, sy[k].name, sy[k].name_len) != NULL;
+    const asm_sym *g = asm_sym_find(a, -1, sy[k].name, sy[k].name_len);
+    int clash = e - k > 1 || (g && g->kind == SYM_CODE);
     if (!clash) sy[w++] = sy[k];
     k = e;
   }

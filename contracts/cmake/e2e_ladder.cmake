@@ -1,0 +1,48 @@
+# e2e_ladder.cmake — a C contract from source to execution:
+# clang -target bpf -S, dvm asm, dvm exec (syscall-free entry, checked r0),
+# dvm exec of the entry that calls syscalls (it must load: verified; its
+# syscalls may trap invalid_syscall until the supervisor binds them), and
+# the disasm -> asm round trip.
+file(MAKE_DIRECTORY ${WORK})
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(rc "${rc}" PARENT_SCOPE)
+  set(out "${out}" PARENT_SCOPE)
+  set(err "${err}" PARENT_SCOPE)
+endfunction()
+
+run(${CLANG} -target bpf -mcpu=v3 -O2 -Wall -Werror -I${INCLUDE} -S ${SRC} -o ${WORK}/ladder.s)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "clang failed:\n${err}")
+endif()
+run(${DVM} asm ${WORK}/ladder.s -o ${WORK}/ladder.dvm)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "code hash [0-9a-f]+")
+  message(FATAL_ERROR "dvm asm failed:\n${out}${err}")
+endif()
+
+# selftest: spot 100 by default -> payoff 7 (7.5 truncated), FNV-1a low bits 0x57032eda
+run(${DVM} exec ${WORK}/ladder.dvm --entry selftest)
+if(NOT out MATCHES "\"status\":\"ok\"" OR NOT out MATCHES "\"r0\":\"0x757032eda\"")
+  message(FATAL_ERROR "selftest (no input): ${out}${err}")
+endif()
+# spot 110 (0x6e) -> payoff 25
+run(${DVM} exec ${WORK}/ladder.dvm --entry selftest --mem 6e)
+if(NOT out MATCHES "\"r0\":\"0x1957032eda\"")
+  message(FATAL_ERROR "selftest (spot 110): ${out}${err}")
+endif()
+# settle calls syscalls: it must load and run until its first syscall
+run(${DVM} exec ${WORK}/ladder.dvm --entry settle --mem 6e)
+if(NOT out MATCHES "\"status\":" OR out MATCHES "verif")
+  message(FATAL_ERROR "settle did not load and run: ${out}${err}")
+endif()
+message(STATUS "settle: ${out}")
+
+run(${DVM} disasm ${WORK}/ladder.dvm -o ${WORK}/ladder.rt.s)
+run(${DVM} asm ${WORK}/ladder.rt.s -o ${WORK}/ladder.rt.dvm)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "reassembly failed:\n${err}")
+endif()
+run(${CMAKE_COMMAND} -E compare_files ${WORK}/ladder.dvm ${WORK}/ladder.rt.dvm)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "disasm -> asm round trip differs")
+endif()

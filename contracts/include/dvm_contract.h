@@ -1,0 +1,177 @@
+/* dvm_contract.h — the C SDK for DVM contracts.
+ *
+ * Compile a contract with clang's BPF target and assemble it with dvm asm
+ * (or let CMake's dvm_add_contract() do both, spec/assembler.md):
+ *     clang-14 -target bpf -mcpu=v3 -O2 -S -I contracts/include c.c -o c.s
+ *     dvm asm c.s -o c.dvm
+ *
+ * NORMATIVE TEXT: spec/syscalls.md fixes the syscall numbers, argument
+ * conventions, results and gas costs. The prototypes below follow the
+ * names of runtime/syscall_table.c; where they and spec/syscalls.md
+ * disagree, spec/syscalls.md wins and this header is the bug.
+ *
+ * How a call works: clang emits `call dvm_storage_get` for a call to the
+ * extern function below; dvm asm resolves the name through the syscall
+ * table to `call <number>`. Arguments travel in r1..r5 (at most five, each
+ * a 64-bit scalar or pointer), the result comes back in r0.
+ *
+ * Entry points (spec/assembler.md, "Entry-point convention"): every
+ * non-static function is exported under its name and may be called by a
+ * transaction. It receives a pointer to the call input in r1 and its
+ * length in r2, and returns a u64 in r0:
+ *     DVM_ENTRY u64 deposit(const u8 *input, u64 input_len) { ... }
+ * Helpers must be `static` (DVM_LOCAL) so they stay private; a static
+ * function clang does not inline becomes a local call (`call local`).
+ *
+ * Limits of the BPF target to know about: at most five arguments per
+ * function; no floating point; no signed division or modulo (clang-14,
+ * -mcpu=v3: divide magnitudes); 128-bit arithmetic and calls through
+ * function pointers are not available (clang would emit a library call or
+ * callx, both rejected); writable globals are not supported (dvm asm
+ * rejects .data/.bss): keep state in storage, scratch on the stack or heap.
+ */
+#ifndef DVM_CONTRACT_H
+#define DVM_CONTRACT_H
+
+#if !defined(__bpf__) && !defined(DVM_CONTRACT_HOST)
+#error "dvm_contract.h is for contracts built with clang -target bpf (define DVM_CONTRACT_HOST to include it elsewhere)"
+#endif
+
+/* ---- types (no libc headers: the BPF target is freestanding) ---- */
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT8_TYPE__ i8;
+typedef __INT16_TYPE__ i16;
+typedef __INT32_TYPE__ i32;
+typedef __INT64_TYPE__ i64;
+
+/* Fixed point (DESIGN.md §6): a signed 64-bit integer scaled by 1e9. */
+typedef i64 fx;
+#define FX_ONE ((fx)1000000000)
+#define FX_FROM_INT(n) ((fx)(n) * FX_ONE)
+
+/* A 32-byte account or contract address. */
+typedef struct dvm_address {
+  u8 b[32];
+} dvm_address;
+
+/* An asset amount carried by a call. */
+typedef struct dvm_asset_amount {
+  u64 asset;
+  u64 amount;
+} dvm_asset_amount;
+
+/* Black-Scholes inputs and outputs, all fixed point. */
+typedef struct dvm_bs_params {
+  fx spot, strike, rate, volatility, time; /* time in years */
+  u64 is_put;                              /* 0 call, 1 put */
+} dvm_bs_params;
+
+typedef struct dvm_bs_result {
+  fx price, delta, gamma, vega, theta;
+} dvm_bs_result;
+
+/* Rounding modes of dvm_fx_mul_div. */
+#define DVM_ROUND_FLOOR 0
+#define DVM_ROUND_CEIL 1
+#define DVM_ROUND_HALF_EVEN 2
+
+/* "Not found" result of the lookups below. */
+#define DVM_NONE ((u64)-1)
+
+#define DVM_ENTRY __attribute__((used))
+#define DVM_LOCAL static __attribute__((noinline))
+#define DVM_INLINE static inline __attribute__((always_inline))
+
+/* ---- syscalls (numbers in spec/syscalls.md) ---- */
+
+/* End the call successfully with return data [data, data+len). */
+extern u64 dvm_return(const void *data, u64 len);
+/* End the call, undoing its effects; msg is the revert reason. */
+extern u64 dvm_revert(const void *msg, u64 len);
+/* Append a log entry to the receipt. */
+extern u64 dvm_log(const void *data, u64 len);
+/* Copy the value stored under key into val (at most cap bytes); returns
+ * the value's full length, or DVM_NONE when the key is absent. */
+extern u64 dvm_storage_get(const void *key, u64 key_len, void *val, u64 cap);
+extern u64 dvm_storage_set(const void *key, u64 key_len, const void *val, u64 val_len);
+extern u64 dvm_storage_del(const void *key, u64 key_len);
+/* The first key after `key` in byte order (ordered iteration); its length,
+ * or DVM_NONE at the end. */
+extern u64 dvm_storage_next(const void *key, u64 key_len, void *next_key, u64 cap);
+extern u64 dvm_balance(const dvm_address *who, u64 asset);
+extern u64 dvm_transfer(u64 asset, const dvm_address *to, u64 amount);
+extern u64 dvm_caller(dvm_address *out);
+extern u64 dvm_self(dvm_address *out);
+extern u64 dvm_value_received(u64 asset);
+extern u64 dvm_block_height(void);
+extern u64 dvm_block_time(void);
+/* The latest price of an oracle feed (fixed point); read-only. */
+extern fx dvm_oracle_price(u64 feed);
+/* Call another contract; returns its status; its return data is read with
+ * dvm_return_data. */
+extern u64 dvm_call(const dvm_address *contract, const void *input, u64 input_len,
+                    const dvm_asset_amount *assets, u64 asset_count);
+extern u64 dvm_return_data(void *out, u64 cap);
+extern u64 dvm_hash_blake2b(const void *data, u64 len, void *out32);
+extern u64 dvm_ed25519_verify(const void *sig64, const void *pubkey32, const void *msg, u64 len);
+/* Grow the heap to new_len bytes; returns the new length. */
+extern u64 dvm_heap_grow(u64 new_len);
+/* a * b / c with 128-bit intermediate and the given rounding mode. */
+extern fx dvm_fx_mul_div(fx a, fx b, fx c, u64 rounding);
+extern fx dvm_fx_exp(fx x);
+extern fx dvm_fx_ln(fx x);
+extern fx dvm_fx_sqrt(fx x);
+extern fx dvm_fx_pow(fx x, fx y);
+extern fx dvm_fx_cdf(fx x);
+extern fx dvm_fx_pdf(fx x);
+extern u64 dvm_fx_black_scholes(const dvm_bs_params *in, dvm_bs_result *out);
+/* Copy the call input to out (at most cap bytes); returns its length. */
+extern u64 dvm_input(void *out, u64 cap);
+
+/* ---- fixed-point helpers without syscalls ---- */
+
+DVM_INLINE fx fx_add(fx a, fx b) { return a + b; }
+DVM_INLINE fx fx_sub(fx a, fx b) { return a - b; }
+DVM_INLINE fx fx_from_int(i64 n) { return n * FX_ONE; }
+/* Integer part, rounded toward zero (unsigned division: clang-14's BPF
+ * target has no signed division before -mcpu=v4). */
+DVM_INLINE i64 fx_to_int(fx a) {
+  u64 m = a < 0 ? (u64)0 - (u64)a : (u64)a;
+  i64 q = (i64)(m / (u64)FX_ONE);
+  return a < 0 ? -q : q;
+}
+
+/* a * b in fixed point, truncated toward zero, without 128-bit types
+ * (the BPF target has no 128-bit division): the product of the magnitudes
+ * in four 32-bit limbs, divided by 1e9 limb by limb; every step divides a
+ * value below 2^64 and every quotient digit is below 2^32. A result
+ * outside the fx range wraps. */
+DVM_INLINE fx fx_mul(fx a, fx b) {
+  int neg = (a < 0) != (b < 0);
+  u64 x = a < 0 ? (u64)0 - (u64)a : (u64)a;
+  u64 y = b < 0 ? (u64)0 - (u64)b : (u64)b;
+  u64 x0 = x & 0xffffffffu, x1 = x >> 32, y0 = y & 0xffffffffu, y1 = y >> 32;
+  u64 p00 = x0 * y0, p01 = x0 * y1, p10 = x1 * y0, p11 = x1 * y1;
+  u64 mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);
+  u64 l0 = p00 & 0xffffffffu, l1 = mid & 0xffffffffu;
+  u64 hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+  u64 l2 = hi & 0xffffffffu, l3 = hi >> 32;
+  u64 d = (u64)FX_ONE, r, q1, q0;
+  r = l3 % d;
+  r = (r << 32 | l2) % d;
+  r = r << 32 | l1;
+  q1 = r / d;
+  r %= d;
+  r = r << 32 | l0;
+  q0 = r / d;
+  u64 q = (q1 << 32) + q0; /* the quotient modulo 2^64 */
+  return neg ? -(fx)q : (fx)q;
+}
+
+/* a / b in fixed point through the mul_div syscall (floor). */
+DVM_INLINE fx fx_div(fx a, fx b) { return dvm_fx_mul_div(a, FX_ONE, b, DVM_ROUND_FLOOR); }
+
+#endif /* DVM_CONTRACT_H */
