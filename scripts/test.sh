@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# test.sh — the test command of the README and of CI: install what is
+# missing, build with gcc (RelWithDebInfo) and with clang + ASan + UBSan,
+# and run every test in both; then the consensus checks (no floating point
+# in consensus code, and the fuzzing smoke run when fuzz/ci_smoke.sh exists).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+jobs=$(nproc)
+
+echo "== build: gcc, RelWithDebInfo"
+scripts/build.sh build -DCMAKE_C_COMPILER=gcc
+echo "== test: gcc"
+ctest --test-dir build -j"$jobs" --output-on-failure
+
+echo "== build: clang-14, ASan + UBSan"
+scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang-14 -DDVM_SANITIZE=ON -DDVM_BENCH=OFF
+echo "== test: clang-14, ASan + UBSan"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --test-dir build-asan -j"$jobs" --output-on-failure
+
+echo "== consensus code: no floating point"
+scripts/check_no_float.sh
+
+if [ -x fuzz/ci_smoke.sh ]; then
+  echo "== fuzzing smoke run"
+  fuzz/ci_smoke.sh
+fi
+echo "== all tests passed"
