@@ -73,15 +73,26 @@ int dvm_fx_exp(dvm_fx x, dvm_fx *out) {
 
 /* ---- ln ----------------------------------------------------------------- */
 
-fxi128 dvm_fxi_ln(uint64_t x) {
-  /* x / 1e9 = 2^e * m with m = A / B in [0.7071, 1.4142):
-   * e >= 0: A = x, B = 1e9 * 2^e;  e < 0: A = x * 2^-e, B = 1e9. */
+/* ln(x / 1e9) = e ln 2 + sgn * 2 * (num / den) * ser, where
+ * x / 1e9 = 2^e * A / B with A / B in [0.7071, 1.4142) (A, B exact integers:
+ * e >= 0: A = x, B = 1e9 * 2^e;  e < 0: A = x * 2^-e, B = 1e9),
+ * z = num / den = |A - B| / (A + B) <= 0.1716 and
+ * ser = sum_{j <= 18} z^(2j) / (2j + 1) in Q96 (so that 2 z ser = ln(A/B);
+ * the first omitted term is < 0.1716^38 / 39 < 2^-101).  Keeping z as the
+ * exact ratio num/den lets ln and pow divide once, at the end, which makes
+ * the error relative near x = 1 (where e = 0). */
+typedef struct fx_ln_parts {
+  int e, neg;
+  uint64_t num, den;
+  fxu128 ser;
+} fx_ln_parts;
+
+static void fx_ln_split(uint64_t x, fx_ln_parts *lp) {
   int e = (int)(64 - __builtin_clzll(x)) - 30; /* 1e9 has 30 bits */
-  fxu128 A, B, D, z, w, p, sr;
+  fxu128 A, B, D, z, w, p;
   uint64_t num;
-  int neg, j;
+  int j;
   fx_u256 n;
-  fxi128 s;
   for (;;) {
     A = e >= 0 ? (fxu128)x : (fxu128)x << -e;
     B = e >= 0 ? (fxu128)FX_ONE_U << e : (fxu128)FX_ONE_U;
@@ -92,11 +103,11 @@ fxi128 dvm_fxi_ln(uint64_t x) {
     else
       break;
   }
-  /* ln m = 2 atanh(z), z = (A - B) / (A + B), |z| <= 0.1716.  A, B < 2^65;
-   * if A + B needs 65 bits (only when e >= 33) drop one bit of each: the
-   * absolute error that adds (2^-62 * |z|) is far below the ulp of ln. */
-  neg = A < B;
-  num = (uint64_t)(neg ? B - A : A - B);
+  /* A, B < 2^65; |A - B| < 2^64.  If A + B needs 65 bits (only for e >= 33)
+   * drop one bit of each: the absolute error that adds (< 2^-62 |z|, with
+   * |ln x| > 22) is far below the resolution of any use. */
+  lp->neg = A < B;
+  num = (uint64_t)(A < B ? B - A : A - B);
   D = A + B;
   if (D >> 64) {
     D >>= 1;
@@ -104,16 +115,27 @@ fxi128 dvm_fxi_ln(uint64_t x) {
   }
   n = fx_u256_shl(num, FXQ_SHIFT);
   fx_u256_divmod64(&n, (uint64_t)D);
-  z = fx_u256_shr(n, 0); /* < 0.1716 * 2^96 */
-  /* atanh z = z * sum z^(2j) / (2j+1), j <= 18: first omitted term
-   * < 0.1716^38 / 39 < 2^-101 */
+  z = fx_u256_shr(n, 0); /* floor(z * 2^96), only used for z^2 below */
   w = fx_mulq(z, z);
   p = fxt_atanh[FXT_ATANH_TERMS - 1];
   for (j = FXT_ATANH_TERMS - 2; j >= 0; j--)
     p = fxt_atanh[j] + fx_mulq(p, w);
-  sr = fx_mulq(z, p) << 1;
-  s = neg ? -(fxi128)sr : (fxi128)sr;
-  return s + (fxi128)e * (fxi128)FXT_LN2;
+  lp->e = e;
+  lp->num = num;
+  lp->den = (uint64_t)D;
+  lp->ser = p; /* in [1, 1.0101] */
+}
+
+fxi128 dvm_fxi_ln(uint64_t x) {
+  fx_ln_parts lp;
+  fx_u256 t;
+  fxu128 m;
+  fx_ln_split(x, &lp);
+  /* 2 num ser / den: num * ser < 2^64 * 2^97 */
+  t = fx_mul128(lp.num, lp.ser);
+  fx_u256_divmod64(&t, lp.den);
+  m = fx_u256_shr(t, 0) << 1; /* < 0.35 * 2^96 */
+  return (lp.neg ? -(fxi128)m : (fxi128)m) + (fxi128)lp.e * (fxi128)FXT_LN2;
 }
 
 int dvm_fx_ln(dvm_fx x, dvm_fx *out) {
@@ -126,12 +148,32 @@ int dvm_fx_ln(dvm_fx x, dvm_fx *out) {
 
 /* ---- pow ---------------------------------------------------------------- */
 
+/* |y| * c * mul / (div1 * div2) with y < 2^64 and c * mul < 2^162, as Q96
+ * (saturated to 2^127 - 1 when larger). */
+static fxu128 fx_scaled(uint64_t y, fxu128 c, uint64_t mul, uint64_t div1, uint64_t div2) {
+  fx_u256 a = fx_mul128(c, mul), t;
+  /* (c * mul) * y: c * mul < 2^162, so a.w[3] = 0 and a.w[2] < 2^34 */
+  fx_u256 lo = fx_mul128(((fxu128)a.w[1] << 64) | a.w[0], y);
+  fxu128 hi = (fxu128)a.w[2] * y; /* < 2^97, weight 2^128 */
+  t = lo;
+  {
+    fxu128 s2 = (fxu128)t.w[2] + (uint64_t)hi;
+    t.w[2] = (uint64_t)s2;
+    t.w[3] = t.w[3] + (uint64_t)(hi >> 64) + (uint64_t)(s2 >> 64);
+  }
+  fx_u256_divmod64(&t, div1);
+  fx_u256_divmod64(&t, div2);
+  if (t.w[3] != 0 || (t.w[2] >> 63) != 0)
+    return ((fxu128)1 << 127) - 1;
+  return fx_u256_shr(t, 0);
+}
+
 int dvm_fx_pow(dvm_fx x, dvm_fx y, dvm_fx *out) {
-  fxi128 l, p;
-  fxu128 pm, mant;
-  fx_u256 t;
+  fx_ln_parts lp;
+  fxi128 p;
+  fxu128 mant;
+  uint64_t ay, q;
   int k;
-  uint64_t q;
   if (out == NULL)
     return DVM_FX_EINVAL;
   if (x < 0)
@@ -150,27 +192,33 @@ int dvm_fx_pow(dvm_fx x, dvm_fx y, dvm_fx *out) {
     *out = x;
     return DVM_FX_OK;
   }
-  /* p = y * ln x in Q96: |y| < 2^63 and |l| < 2^102, so the product
-   * fits 256 bits; then divide by 1e9 (y is an fx) */
-  l = dvm_fxi_ln((uint64_t)x);
-  t = fx_mul128(fx_uabs(l), fx_uabs((fxi128)y));
-  fx_u256_divmod64(&t, FX_ONE_U);
-  if (t.w[3] != 0 || t.w[2] >= ((uint64_t)1 << 32)) {
-    pm = ~(fxu128)0; /* |p| >= 2^32: far outside [-21.5, 23] */
-  } else {
-    pm = fx_u256_shr(t, 0);
+  /* p = y ln x = y/1e9 * (e ln 2 + sgn 2 num ser / den), each part formed
+   * from the exact integers with a single final division, so |y| up to
+   * 9.2e9 keeps the error of p near 2^-95 even when ln x is tiny. */
+  fx_ln_split((uint64_t)x, &lp);
+  ay = y < 0 ? (uint64_t)0 - (uint64_t)y : (uint64_t)y;
+  {
+    /* e * ln 2 * |y| / 1e9: |e| <= 34 so |e| * LN2 < 2^102 */
+    fxu128 el = (fxu128)(lp.e < 0 ? -lp.e : lp.e) * FXT_LN2;
+    fxu128 a1 = fx_scaled(ay, el, 1, FX_ONE_U, 1);
+    fxu128 a2 = fx_scaled(ay, lp.ser, (uint64_t)2 * lp.num, lp.den, FX_ONE_U);
+    int s1 = (lp.e < 0) != (y < 0), s2 = lp.neg != (y < 0);
+    const fxu128 sat = (fxu128)1 << 125; /* 2^29 as a real: far out of range */
+    /* |ln m| <= 0.347 <= |e| ln 2 / 2 when e != 0, so a2 <= a1 / 2 unless
+     * e = 0 (a1 = 0): a saturated part decides the sign of p by itself */
+    if (a1 >= sat)
+      p = s1 ? -FXQ_INT(1000) : FXQ_INT(1000);
+    else if (a2 >= sat)
+      p = s2 ? -FXQ_INT(1000) : FXQ_INT(1000);
+    else
+      p = (s1 ? -(fxi128)a1 : (fxi128)a1) + (s2 ? -(fxi128)a2 : (fxi128)a2);
   }
-  if ((l < 0) != (y < 0)) {
-    if (pm > (fxu128)FXQ_INT(43) >> 1) { /* p < -21.5: result < 0.46e-9 */
-      *out = 0;
-      return DVM_FX_OK;
-    }
-    p = -(fxi128)pm;
-  } else {
-    if (pm > (fxu128)FXQ_INT(23))
-      return DVM_FX_ERANGE;
-    p = (fxi128)pm;
+  if (p < -(FXQ_INT(43) >> 1)) { /* p < -21.5: result < 0.46e-9 */
+    *out = 0;
+    return DVM_FX_OK;
   }
+  if (p > FXQ_INT(23))
+    return DVM_FX_ERANGE;
   dvm_fxi_exp_split(p, &mant, &k);
   if (fx_u256_round_shr(fx_mul128(mant, FX_ONE_U), (unsigned)(FXQ_SHIFT - k), &q) != 0 ||
       q > (uint64_t)INT64_MAX)

@@ -9,6 +9,7 @@ its error is at most 2^-97 (plus 1e-45 from the reference).  The output is
 committed; regenerate only when an algorithm changes.
 """
 import os, sys
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from decimal import Decimal as D, localcontext
 import fxref

@@ -13,6 +13,7 @@ Grids are dense over each domain and deterministic (fixed seeds), including
 domain edges.  Standard library only; ~20 s on one core.
 """
 import os, random, sys, time
+sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from decimal import Decimal as D, localcontext
 import fxref
@@ -99,6 +100,17 @@ def main():
     for _ in range(1000 // k):
         pts.add((rnd.randint(1, 4 * ONE), rnd.choice([2, 3, 5, 10, 500000000, 250000000,
                                                       -500000000, 1500000000, 2 * ONE])))
+    # x within 50 ulps of 1 with |y| up to 9.2e9, y ln x spread over [-22, 23]
+    with localcontext() as c:
+        c.prec = 60
+        for d in list(range(-50, 0)) + list(range(1, 51)):
+            lx = fx(ONE + d).ln()
+            for p in linspace(-22 * ONE, 23 * ONE, 46 // (k if k > 1 else 1)):
+                if p == 0:
+                    continue
+                y = int((fx(p) / lx * ONE).to_integral_value())
+                if -I64 <= y <= I64:
+                    pts.add((ONE + d, y))
     for x, y in sorted(pts):
         if y == 0 or y == ONE:
             continue

@@ -475,7 +475,7 @@ static uint64_t digest_mix(uint64_t h, int64_t v) {
   return h;
 }
 
-#define FXMATH_DIGEST 0x0ull /* filled in below once measured */
+#define FXMATH_DIGEST 0x5c56d29c6ae72843ull /* gcc and clang, -O0 and -O2, x86-64 */
 
 static uint64_t digest(void) {
   static const int64_t edge[] = {INT64_MIN, INT64_MIN + 1, -23 * ONE, -21500000001, -11 * ONE,
