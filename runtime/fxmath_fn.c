@@ -11,15 +11,22 @@
 
 /* ---- exp ---------------------------------------------------------------- */
 
-/* e^r for |r| <= 0.3466 + 2^-30: Taylor to degree 21 by Horner.  The first
- * omitted term is < 0.35^22/22! < 2^-103; each Horner step truncates by
- * < 2^-96 and the partial sums stay in (0, 2), so the error is < 2^-91. */
+/* e^r for |r| <= 0.3466 + 2^-30.  r = j/64 + t with j = round(64 r),
+ * |j| <= 23, |t| <= 1/128; e^t by its Taylor polynomial of degree 10
+ * (Horner; the first omitted term (1/128)^11 / 11! < 2^-102), times the
+ * table entry e^(j/64) (error <= 2^-97).  Each Horner step truncates by
+ * < 2^-96 and the partial sums stay in (0, 2): the error is < 2^-92. */
 static fxu128 fx_exp_small(fxi128 r) {
-  fxi128 p = (fxi128)fxt_inv_fact[FXT_EXP_TERMS - 1];
+  int64_t j = (int64_t)((fx_uabs(r) + ((fxu128)1 << 89)) >> 90); /* round(64 |r|) */
+  fxi128 t, p;
   int n;
+  if (r < 0)
+    j = -j;
+  t = r - (fxi128)j * ((fxi128)1 << 90); /* exact */
+  p = (fxi128)fxt_inv_fact[FXT_EXP_TERMS - 1];
   for (n = FXT_EXP_TERMS - 2; n >= 0; n--)
-    p = (fxi128)fxt_inv_fact[n] + fx_smulq(p, r);
-  return (fxu128)p;
+    p = (fxi128)fxt_inv_fact[n] + fx_smulq(p, t);
+  return fx_mulq((fxu128)p, fxt_exp_tab[j + FXT_EXP_TAB_HALF]);
 }
 
 void dvm_fxi_exp_split(fxi128 s, fxu128 *mant, int *k) {
