@@ -811,6 +811,10 @@ static void apply_fixups(asm_ctx *a) {
   for (size_t k = 0; k < a->nfx && !a->oom; k++) {
     asm_fixup *f = &a->fx[k];
     asm_sym *s = resolve(a, f->scope, f->name);
+    /* a fixup whose instruction failed to assemble points nowhere */
+    if (f->kind == FX_QUAD ? (size_t)f->at + 8 > a->rodata.len
+                           : ((size_t)f->at + (f->kind == FX_LDDW ? 2 : 1)) * 8 > a->code.len)
+      continue;
     uint8_t *slot = (f->kind == FX_QUAD) ? a->rodata.p + f->at : code + (size_t)f->at * 8;
     if (f->kind == FX_CALL) {
       if (s && s->kind == SYM_CODE) {
@@ -1037,11 +1041,9 @@ int dvm_asm_assemble_many(const dvm_asm_source *srcs, size_t n, const dvm_vm_sys
     process_file(&a, fi);
     if (a.rodata.len == rodata_start) a.rodata.len -= pad; /* no data: no padding */
   }
-  /* the file's first exit for `ja exit`: found from the code itself */
-  if (!a.oom && a.nerr == 0) {
-    link_globals(&a);
-  }
-  if (!a.oom && a.nerr == 0) apply_fixups(&a);
+  /* link even after errors, so every undefined name is reported too */
+  if (!a.oom) link_globals(&a);
+  if (!a.oom && !a.code.oom && !a.rodata.oom) apply_fixups(&a);
   if (!a.oom && a.nerr == 0 && a.code.len == 0) {
     asm_loc l = {n ? 0 : -1, 0, 0, 0, NULL, 0};
     asm_error(&a, &l, "no instructions (a program needs at least one)");

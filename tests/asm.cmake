@@ -12,3 +12,10 @@ set(DVM_CONFORMANCE_DIR "${DVM_SHARED_DIR}/conformance/bpf_conformance")
 add_executable(asm_conformance ${CMAKE_CURRENT_LIST_DIR}/asm/asm_conformance.c)
 target_link_libraries(asm_conformance PRIVATE dvm_asm dvm_bpf_data dvm_vm)
 add_test(NAME asm_conformance COMMAND asm_conformance ${DVM_CONFORMANCE_DIR})
+
+# Every diagnostic of spec/assembler.md §4, from the table itself.
+add_executable(asm_diagnostics ${CMAKE_CURRENT_LIST_DIR}/asm/asm_diagnostics.c)
+target_link_libraries(asm_diagnostics PRIVATE dvm_asm dvm_rt dvm_vm)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/asm_diagnostics.d)
+add_test(NAME asm_diagnostics
+         COMMAND asm_diagnostics ${CMAKE_CURRENT_LIST_DIR}/../spec/assembler.md ${CMAKE_CURRENT_BINARY_DIR}/asm_diagnostics.d)
