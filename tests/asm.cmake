@@ -19,3 +19,8 @@ target_link_libraries(asm_diagnostics PRIVATE dvm_asm dvm_rt dvm_vm)
 file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/asm_diagnostics.d)
 add_test(NAME asm_diagnostics
          COMMAND asm_diagnostics ${CMAKE_CURRENT_LIST_DIR}/../spec/assembler.md ${CMAKE_CURRENT_BINARY_DIR}/asm_diagnostics.d)
+
+# dvm asm / dvm disasm: exit codes, diagnostics, code hash vector, linking.
+add_test(NAME asm_cli
+         COMMAND ${CMAKE_COMMAND} -DDVM=$<TARGET_FILE:dvm> -DWORK=${CMAKE_CURRENT_BINARY_DIR}/asm_cli.d
+                 -P ${CMAKE_CURRENT_LIST_DIR}/asm/cli.cmake)
