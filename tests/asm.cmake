@@ -24,3 +24,8 @@ add_test(NAME asm_diagnostics
 add_test(NAME asm_cli
          COMMAND ${CMAKE_COMMAND} -DDVM=$<TARGET_FILE:dvm> -DWORK=${CMAKE_CURRENT_BINARY_DIR}/asm_cli.d
                  -P ${CMAKE_CURRENT_LIST_DIR}/asm/cli.cmake)
+
+# The LLVM dialect encodes as its conformance-dialect twin.
+add_executable(asm_dialects ${CMAKE_CURRENT_LIST_DIR}/asm/asm_dialects.c)
+target_link_libraries(asm_dialects PRIVATE dvm_asm dvm_rt dvm_vm)
+add_test(NAME asm_dialects COMMAND asm_dialects ${CMAKE_CURRENT_LIST_DIR}/asm/dialects.txt)
