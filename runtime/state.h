@@ -69,7 +69,7 @@ typedef enum dvm_rt_state_err {
   DVM_RT_STATE_ERR_FAILED = -206,  /* store refuses writes after a failed commit */
   DVM_RT_STATE_ERR_CORRUPT = -207, /* stored metadata malformed or root mismatch */
   DVM_RT_STATE_ERR_HEIGHT = -208,  /* commit height is not last height + 1 */
-  DVM_RT_STATE_ERR_BUSY = -209,    /* the store already has its overlay */
+  DVM_RT_STATE_ERR_BUSY = -209,    /* store has its overlay / map growth timed out on views */
   DVM_RT_STATE_ERR_MAPFULL = -210, /* map would grow beyond map_size_max */
   DVM_RT_STATE_ERR_THREAD = -211,  /* a worker thread could not be started */
 } dvm_rt_state_err;
@@ -254,7 +254,10 @@ typedef struct dvm_rt_record {
  * overlay is empty and based on the new block, ready for the next one.
  * On any error the store still holds the previous block and the overlay
  * keeps its writes; ERR_ARG/ERR_SIZE/ERR_HEIGHT/ERR_NOMEM/ERR_THREAD leave
- * the store usable, while ERR_LMDB and ERR_MAPFULL make it FAILED until
+ * the store usable, and so does ERR_BUSY (the map had to grow, but read views
+ * stayed open for 10 s: growth needs none open in the process, so never
+ * commit while the same thread holds a view); ERR_LMDB and ERR_MAPFULL
+ * make it FAILED until
  * dvm_rt_store_reset() (after which the same overlay may be committed
  * again). The records' memory is only read during the call. */
 int dvm_rt_state_commit(dvm_rt_overlay *ov, uint64_t height, const dvm_rt_record *records,

@@ -6,8 +6,10 @@
  *      MDB_MAP_FULL abort, double the map, redo step 3 from the overlay. */
 #include "state_int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static MDB_val mval(const void *p, size_t n) {
   MDB_val v;
@@ -149,15 +151,26 @@ static int write_block(write_ctx *x, const dvm_rt_overlay *ov, const dvm_rt_reco
 }
 
 /* Double the map (capped at map_size_max). Needs no transaction open in
- * the process: the exclusive map lock waits for views to end. */
+ * the process: the exclusive map lock waits for views to end, at most
+ * DVM_RT_GROW_WAIT_S seconds (a view held by the committing thread itself
+ * would otherwise wait forever). */
 static int grow_map(dvm_rt_store *s) {
   if (s->map_size >= s->opts.map_size_max) {
     dvm_rt__errf(s, "LMDB map full at %zu bytes (map_size_max)", s->map_size);
     return DVM_RT_STATE_ERR_MAPFULL;
   }
   size_t want = s->map_size > s->opts.map_size_max / 2 ? s->opts.map_size_max : 2 * s->map_size;
-  if (pthread_rwlock_wrlock(&s->map_lock)) {
-    dvm_rt__errf(s, "map growth: cannot take the map lock");
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += DVM_RT_GROW_WAIT_S;
+  int lr = pthread_rwlock_timedwrlock(&s->map_lock, &until);
+  if (lr == ETIMEDOUT) {
+    dvm_rt__errf(s, "map growth to %zu bytes waited %d s for read views to end", want,
+                 DVM_RT_GROW_WAIT_S);
+    return DVM_RT_STATE_ERR_BUSY;
+  }
+  if (lr) {
+    dvm_rt__errf(s, "map growth: cannot take the map lock: %s", strerror(lr));
     return DVM_RT_STATE_ERR_THREAD;
   }
   int r = mdb_env_set_mapsize(s->env, want);
@@ -233,6 +246,7 @@ int dvm_rt_state_commit(dvm_rt_overlay *ov, uint64_t height, const dvm_rt_record
     if (mrc == 0) break;
     if (mrc == MDB_MAP_FULL) {
       if ((rc = grow_map(s)) == DVM_RT_STATE_OK) continue;
+      if (rc == DVM_RT_STATE_ERR_BUSY) return rc; /* nothing written; not FAILED */
     } else {
       dvm_rt__errf(s, "%s(%s) for block %llu: %s", wx.what, dvm_rt__table_name(wx.table),
                    (unsigned long long)height, mdb_strerror(mrc));

@@ -8,6 +8,8 @@
 #include <lmdb.h>
 #include <pthread.h>
 
+#define DVM_RT_GROW_WAIT_S 10 /* map growth waits this long for views */
+
 struct dvm_rt_store {
   MDB_env *env;
   MDB_dbi dbi[DVM_RT_TABLE_COUNT];

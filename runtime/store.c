@@ -30,7 +30,7 @@ const char *dvm_rt_state_strerror(int code) {
   case DVM_RT_STATE_ERR_FAILED: return "store failed earlier; reset it before writing";
   case DVM_RT_STATE_ERR_CORRUPT: return "stored state metadata corrupt or root mismatch";
   case DVM_RT_STATE_ERR_HEIGHT: return "block height is not the next one";
-  case DVM_RT_STATE_ERR_BUSY: return "the store already has an overlay";
+  case DVM_RT_STATE_ERR_BUSY: return "busy: the store has an overlay, or map growth waited for views";
   case DVM_RT_STATE_ERR_MAPFULL: return "LMDB map full at its maximum size";
   case DVM_RT_STATE_ERR_THREAD: return "cannot start a worker thread";
   default: return "unknown state error";
