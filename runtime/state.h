@@ -263,6 +263,16 @@ typedef struct dvm_rt_record {
 int dvm_rt_state_commit(dvm_rt_overlay *ov, uint64_t height, const dvm_rt_record *records,
                         size_t nrecords, uint8_t root[DVM_RT_ROOT_BYTES]);
 
+/* As dvm_rt_state_commit, but the records are asked of `fn` once the new
+ * root is known and before anything is written, so that they can carry it
+ * (a block header holds its state root). fn returns OK with the records
+ * (read during the call only) or an error, which aborts the commit with
+ * nothing written and the store usable. */
+typedef int (*dvm_rt_records_fn)(void *arg, const uint8_t root[DVM_RT_ROOT_BYTES],
+                                 const dvm_rt_record **records, size_t *nrecords);
+int dvm_rt_state_commit_cb(dvm_rt_overlay *ov, uint64_t height, dvm_rt_records_fn fn, void *arg,
+                           uint8_t root[DVM_RT_ROOT_BYTES]);
+
 /* ------------------------------------------------------------------ */
 /* Read-only views: the last committed block, for queries.            */
 

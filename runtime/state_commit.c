@@ -201,16 +201,38 @@ static int check_records(const dvm_rt_record *rec, size_t n) {
   return DVM_RT_STATE_OK;
 }
 
+typedef struct static_records {
+  const dvm_rt_record *records;
+  size_t n;
+} static_records;
+
+static int give_static(void *arg, const uint8_t root[DVM_RT_ROOT_BYTES], const dvm_rt_record **records,
+                       size_t *n) {
+  const static_records *sr = arg;
+  (void)root;
+  *records = sr->records;
+  *n = sr->n;
+  return DVM_RT_STATE_OK;
+}
+
 int dvm_rt_state_commit(dvm_rt_overlay *ov, uint64_t height, const dvm_rt_record *records,
                         size_t nrecords, uint8_t root_out[DVM_RT_ROOT_BYTES]) {
-  if (!ov || (nrecords && !records)) return DVM_RT_STATE_ERR_ARG;
+  if (nrecords && !records) return DVM_RT_STATE_ERR_ARG;
+  static_records sr = {records, nrecords};
+  return dvm_rt_state_commit_cb(ov, height, give_static, &sr, root_out);
+}
+
+int dvm_rt_state_commit_cb(dvm_rt_overlay *ov, uint64_t height, dvm_rt_records_fn fn, void *arg,
+                           uint8_t root_out[DVM_RT_ROOT_BYTES]) {
+  const dvm_rt_record *records = NULL;
+  size_t nrecords = 0;
+  if (!ov || !fn) return DVM_RT_STATE_ERR_ARG;
   dvm_rt_store *s = ov->s;
   if (s->failed) return DVM_RT_STATE_ERR_FAILED;
   if (ov->depth) return DVM_RT_STATE_ERR_ARG;
   if (s->has_block ? height != s->height + 1 || height == 0 : height != 0)
     return DVM_RT_STATE_ERR_HEIGHT;
-  int rc = check_records(records, nrecords);
-  if (rc) return rc;
+  int rc;
 
   /* 1. net changes against the snapshot. */
   size_t nstate = 0;
@@ -238,6 +260,10 @@ int dvm_rt_state_commit(dvm_rt_overlay *ov, uint64_t height, const dvm_rt_record
   dvm_rt_lthash_add(&sum, &delta);
   uint8_t root[DVM_RT_ROOT_BYTES];
   dvm_rt_lthash_root(&sum, root);
+  /* The records may depend on the root (a block header carries it). */
+  if ((rc = fn(arg, root, &records, &nrecords))) return rc;
+  if (nrecords && !records) return DVM_RT_STATE_ERR_ARG;
+  if ((rc = check_records(records, nrecords))) return rc;
 
   /* 3. write; grow and retry while the map is full. */
   write_ctx wx = {.s = s};
