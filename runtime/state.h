@@ -74,6 +74,9 @@ typedef enum dvm_rt_state_err {
   DVM_RT_STATE_ERR_THREAD = -211,  /* a worker thread could not be started */
 } dvm_rt_state_err;
 
+/* libsodium must be initialised (sodium_init) before the dvm_rt_lthash_
+ * functions are used on their own; dvm_rt_store_open does it. */
+
 /* Static string naming `code` (any int; unknown codes get a generic text). */
 const char *dvm_rt_state_strerror(int code);
 

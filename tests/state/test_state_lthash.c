@@ -6,6 +6,8 @@
 #include "check.h"
 #include "state.h"
 
+#include <sodium.h>
+
 #define NVEC 7
 static const char *const vec_names[NVEC] = {
     "root(empty)",   "seed(alice)",  "lanes(alice)[0..7]", "root(genesis)",
@@ -209,6 +211,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s spec/state.md\n", argv[0]);
     return 2;
   }
+  if (sodium_init() < 0) return 2;
   load_vectors(argv[1]);
   setup_entries();
   bare_functions();

@@ -331,7 +331,53 @@ static void corrupt_meta(void) {
   test_rmdir(dir);
 }
 
+/* dvm_rt_state_commit_cb: the records see the new root before anything is
+ * written; an error from the callback aborts with nothing written. */
+typedef struct cb_arg {
+  uint8_t seen[32];
+  int calls, fail;
+  dvm_rt_record rec;
+} cb_arg;
+
+static int give_header(void *p, const uint8_t root[32], const dvm_rt_record **rec, size_t *n) {
+  cb_arg *a = p;
+  a->calls++;
+  if (a->fail) return DVM_RT_STATE_ERR_NOMEM;
+  memcpy(a->seen, root, 32);
+  a->rec = (dvm_rt_record){DVM_RT_T_BLOCKS, {(const uint8_t *)"hdr", 3}, {a->seen, 32}};
+  *rec = &a->rec;
+  *n = 1;
+  return DVM_RT_STATE_OK;
+}
+
+static void commit_callback(void) {
+  char dir[256];
+  test_tmpdir(dir, sizeof dir, "cb");
+  dvm_rt_store *s = open_opts(dir, 1 << 20, 0, 1);
+  dvm_rt_overlay *ov;
+  CHECK_RC(dvm_rt_overlay_begin(s, &ov), 0);
+  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, "a", 1, "1", 1), 0);
+  cb_arg a = {.fail = 1};
+  uint8_t root[32];
+  CHECK_RC(dvm_rt_state_commit_cb(ov, 0, give_header, &a, root), DVM_RT_STATE_ERR_NOMEM);
+  CHECK(a.calls == 1);
+  CHECK_RC(dvm_rt_store_last(s, NULL, NULL), DVM_RT_STATE_NOTFOUND);
+  a.fail = 0;
+  CHECK_RC(dvm_rt_state_commit_cb(ov, 0, give_header, &a, root), 0);
+  CHECK(!memcmp(a.seen, root, 32));
+  dvm_rt_view *v;
+  dvm_rt_bytes got;
+  CHECK_RC(dvm_rt_view_begin(s, &v), 0);
+  CHECK_RC(dvm_rt_view_get(v, DVM_RT_T_BLOCKS, "hdr", 3, &got), 0);
+  CHECK(got.len == 32 && !memcmp(got.data, root, 32));
+  dvm_rt_view_end(v);
+  dvm_rt_overlay_free(ov);
+  dvm_rt_store_close(s);
+  test_rmdir(dir);
+}
+
 int main(void) {
+  commit_callback();
   growth();
   failed_commit();
   records();
