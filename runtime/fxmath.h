@@ -72,8 +72,8 @@ int dvm_fx_mul_div(int64_t a, int64_t b, int64_t c, int mode, int64_t *out);
 /* Unsigned a*b/c for amounts.  Same contract; FLOOR and TRUNC coincide. */
 int dvm_fx_mul_div_u64(uint64_t a, uint64_t b, uint64_t c, int mode, uint64_t *out);
 
-/* e^x.  Domain: x <= 22.944...(the largest x whose rounded result fits
- * int64; above it DVM_FX_ERANGE).  For x < -21.5 the result is 0.
+/* e^x.  Domain: x <= 22.945006538 (the largest x whose rounded result
+ * fits int64; above it DVM_FX_ERANGE).  For x < -21.5 the result is 0.
  * Rounding: to nearest; max error 0.5 ulp + 1e-6 ulp (faithful; correctly
  * rounded unless the exact value lies within 1e-6 ulp of a tie). */
 int dvm_fx_exp(dvm_fx x, dvm_fx *out);
@@ -89,8 +89,9 @@ int dvm_fx_sqrt(dvm_fx x, dvm_fx *out);
 /* x^y = e^(y ln x).  Domain: x > 0, any y; x = 0 with y > 0 gives 0,
  * 0^0 = 1, 0^y with y < 0 and x < 0 give DVM_FX_EDOM.  y = 0 gives 1,
  * y = 1 gives x exactly.  DVM_FX_ERANGE when the result exceeds int64;
- * results below 0.5e-9 round to 0.  Rounding: to nearest; max error
- * 0.5 ulp + 1e-6 ulp for |y ln x| and |y| as documented in spec/fxmath.md. */
+ * results below 0.46e-9 are 0.  Rounding: to nearest; max error
+ * 0.5 ulp + 1e-6 ulp (y ln x is formed from exact integers with one final
+ * division, so this holds even for x within 1e-9 of 1 and |y| ~ 9e9). */
 int dvm_fx_pow(dvm_fx x, dvm_fx y, dvm_fx *out);
 
 /* Standard normal cumulative distribution Phi(x).  Domain: all x (for
@@ -126,9 +127,12 @@ typedef struct dvm_fx_bs_out {
  * gives the discounted-forward limit; gamma is then reported as 0.
  * Errors: DVM_FX_ERANGE if any output does not fit int64 (e.g. gamma or
  * theta of a near-expiry at-the-money option with tiny S*sigma*sqrt(T)).
- * Accuracy (spec/fxmath.md §Black-Scholes): prices and greeks within
- * 0.5 ulp + (a small multiple of 1e-18 * max(S, K)) of exact, i.e. the
- * 2e-9-per-unit-of-underlying target holds with a wide margin. */
+ * Accuracy (spec/fxmath.md §6), with M = max(S, K) as a real:
+ *   prices:  0.5 ulp + 1e-8 * M ulp  (0.5e-9 + 1e-17 * M absolute)
+ *   deltas:  0.5 ulp + 1e-6 ulp
+ *   gamma, vega, thetas:  0.5 ulp + 1e-12 * |value| + 1e-8 * M ulp
+ * so a price is within 2e-9 * S of exact whenever S >= 0.25 and
+ * K <= 5 S.  Vega is per 1.00 of sigma, thetas per year. */
 int dvm_fx_black_scholes(const dvm_fx_bs_in *in, dvm_fx_bs_out *out);
 
 #endif /* DVM_FXMATH_H */

@@ -236,15 +236,16 @@ int dvm_fx_pow(dvm_fx x, dvm_fx y, dvm_fx *out) {
 
 /* ---- normal distribution ------------------------------------------------ */
 
-#define FX_CDF_TERMS 16
+#define FX_CDF_TERMS 13
 
 /* Q(u) for u >= 0 by a Taylor expansion around the nearest grid point
  * a = j/16 (|h| = |u - a| <= 1/32):
  *   Q(a + h) = Q(a) - phi(a) * h * sum_{m>=0} (-1)^m G_m / (m + 1),
  *   G_m = He_m(a) h^m / m!,  G_{m+1} = (a h G_m - h^2 G_{m-1}) / (m + 1),
- * He the probabilists' Hermite polynomials.  |a h| <= 0.32 and h^2 <= 2^-10
- * make G_m fall faster than 0.32^m / m!; with 17 terms the truncation is
- * < 2^-100 (the worst case, a ~ 4, includes the factor phi(a)). */
+ * He the probabilists' Hermite polynomials.  Terms m = 0 .. FX_CDF_TERMS;
+ * over all 161 grid points and |h| <= 1/32 the first omitted term,
+ * phi(a) |h| |G_14| / 15, is < 2^-99 and the later ones fall by > 2^6 each
+ * (maximum computed over the grid; spec/fxmath.md §5). */
 static fxu128 fx_upper_pos(fxu128 u) {
   fxu128 j;
   fxi128 a, h, A, B, g0, g1, g2, sum, corr;

@@ -86,9 +86,15 @@ static inline uint64_t fx_u256_divmod64(fx_u256 *x, uint64_t d) {
   fxu128 rem = 0;
   int i;
   for (i = 3; i >= 0; i--) {
-    fxu128 cur = (rem << 64) | x->w[i]; /* rem < d, so cur / d < 2^64 */
-    x->w[i] = (uint64_t)(cur / d);
-    rem = cur % d;
+    if (rem == 0) { /* 64-bit division: cheaper, same result */
+      uint64_t w = x->w[i];
+      x->w[i] = w / d;
+      rem = w % d;
+    } else {
+      fxu128 cur = (rem << 64) | x->w[i]; /* rem < d, so cur / d < 2^64 */
+      x->w[i] = (uint64_t)(cur / d);
+      rem = cur % d;
+    }
   }
   return (uint64_t)rem;
 }
