@@ -528,7 +528,7 @@ static void dir_include(asm_ctx *a, size_t i) {
     asm_buf_free(&rel);
     return;
   }
-  if (rel.oom || memchr(rel.p, 0, rel.len) || rel.len == 0) {
+  if (rel.oom || rel.len == 0 || memchr(rel.p, 0, rel.len)) {
     asm_error(a, &l, "invalid file name");
     asm_buf_free(&rel);
     return;

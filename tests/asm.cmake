@@ -29,3 +29,10 @@ add_test(NAME asm_cli
 add_executable(asm_dialects ${CMAKE_CURRENT_LIST_DIR}/asm/asm_dialects.c)
 target_link_libraries(asm_dialects PRIVATE dvm_asm dvm_rt dvm_vm)
 add_test(NAME asm_dialects COMMAND asm_dialects ${CMAKE_CURRENT_LIST_DIR}/asm/dialects.txt)
+
+# Generated corpora: random programs and raw slots round-trip through the
+# disassembler; the container parser is canonical and robust; junk never
+# crashes the assembler.
+add_executable(asm_roundtrip ${CMAKE_CURRENT_LIST_DIR}/asm/asm_roundtrip.c)
+target_link_libraries(asm_roundtrip PRIVATE dvm_asm dvm_vm)
+add_test(NAME asm_roundtrip COMMAND asm_roundtrip)
