@@ -175,6 +175,11 @@ int dvm_rt_store_open(const char *dir, const dvm_rt_store_opts *opts, dvm_rt_sto
   what = "mdb_env_open";
   if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600))) goto lmdb_fail;
 
+  /* Free reader slots of processes that died (kill -9) so they pin no pages. */
+  int dead = 0;
+  what = "mdb_reader_check";
+  if ((rc = mdb_reader_check(s->env, &dead))) goto lmdb_fail;
+
   MDB_txn *txn;
   what = "mdb_txn_begin";
   if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn))) goto lmdb_fail;
