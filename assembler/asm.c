@@ -117,6 +117,26 @@ void asm_note_terminator(asm_ctx *a, const char *what) {
   a->term_name = what;
 }
 
+/* Warnings that need only the encoded instruction. */
+static void check_suspicious(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at) {
+  const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(insn);
+  if (!e) return;
+  asm_loc l = *at;
+  l.col = 0;
+  while (l.col < l.ll && (l.ls[l.col] == ' ' || l.ls[l.col] == '\t')) l.col++;
+  int writes_dst = e->fmt == DVM_FMT_ALU_IMM || e->fmt == DVM_FMT_ALU_REG || e->fmt == DVM_FMT_UNARY ||
+                   e->fmt == DVM_FMT_ENDIAN || e->fmt == DVM_FMT_LDDW || e->fmt == DVM_FMT_LDX;
+  if (writes_dst && DVM_VM_INSN_DST(insn) == 10)
+    asm_warning(a, &l, "instruction writes r10, the read-only frame pointer (the verifier rejects it)");
+  if (e->fmt == DVM_FMT_ALU_IMM && insn->imm == 0) {
+    const char *n = e->name;
+    if (!strncmp(n, "div", 3) || !strncmp(n, "sdiv", 4))
+      asm_warning(a, &l, "division by the constant 0 (the result is 0, RFC 9669)");
+    else if (!strncmp(n, "mod", 3) || !strncmp(n, "smod", 4))
+      asm_warning(a, &l, "modulo by the constant 0 (dst is left unchanged, RFC 9669)");
+  }
+}
+
 int64_t asm_emit(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at) {
   if (a->section != SEC_TEXT) {
     asm_error(a, at, "instruction outside .text (the current section holds read-only data)");
@@ -129,6 +149,7 @@ int64_t asm_emit(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at) {
     asm_warning(a, &l, "unreachable code after '%s' (no label leads here)", a->term_name);
     a->after_term = 0;
   }
+  check_suspicious(a, insn, at);
   size_t slots = a->code.len / 8;
   size_t need = insn->opcode == 0x18 ? 2 : 1;
   if (slots + need > DVM_VM_MAX_CODE_SLOTS) {
