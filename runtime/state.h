@@ -154,30 +154,37 @@ void dvm_rt_store_close(dvm_rt_store *s);
 
 /* Height and state root of the last committed block. Before the first
  * commit: NOTFOUND, *height = 0 and root = the empty-state root. Either
- * pointer may be NULL. Reads the in-memory copy; cannot fail otherwise. */
+ * pointer may be NULL. Reads the in-memory copy the commit updates, so call
+ * it from the writer's thread (others: dvm_rt_view_last). Cannot fail. */
 int dvm_rt_store_last(const dvm_rt_store *s, uint64_t *height, uint8_t root[DVM_RT_ROOT_BYTES]);
 
-/* The lattice sum of the last committed state (copied into *h). */
+/* The lattice sum of the last committed state (copied into *h). Writer's
+ * thread, as dvm_rt_store_last. */
 void dvm_rt_store_lthash(const dvm_rt_store *s, dvm_rt_lthash *h);
 
-/* Text of the last failure on `s` ("mdb_put(storage): MDB_MAP_FULL..."),
- * "" if none. Valid until the next call on `s`. */
+/* Text of the last failure of a writer-side call on `s` (open, overlay,
+ * commit, reset), e.g. "mdb_put(storage) for block 7: MDB_MAP_FULL...";
+ * "" after a successful commit or reset. Valid until the next such call.
+ * Views never write it. */
 const char *dvm_rt_store_errmsg(const dvm_rt_store *s);
 
-/* Current LMDB map size in bytes (grows by doubling when full). */
+/* Current LMDB map size in bytes (grows by doubling when full). Writer's
+ * thread. */
 size_t dvm_rt_store_map_size(const dvm_rt_store *s);
 
-/* After a failed commit the store is FAILED: commits return ERR_FAILED.
- * Reset re-reads height, root and sum from LMDB (the last committed block)
- * and clears FAILED. Requires no open view in the calling thread. On error
- * the store stays FAILED. */
+/* After a failed commit the store is FAILED: commits and overlay_begin
+ * return ERR_FAILED. Reset re-reads height, root and sum from LMDB (the last
+ * committed block) and clears FAILED; an existing overlay keeps its writes
+ * and may be committed again. On error (ERR_LMDB, ERR_CORRUPT) the store
+ * stays as it was. Writer's thread. */
 int dvm_rt_store_reset(dvm_rt_store *s);
 
 /* Recompute the state root from scratch over every entry of the state
- * tables in the last committed state (a read transaction; on `threads`
- * threads). Writes it to `root` (may be NULL). Returns OK if it equals the
- * stored root, ERR_CORRUPT if not, or another error. For audits and tests:
- * cost is one lattice element per entry. */
+ * tables in the last committed state (inside a view, so from any thread; on
+ * the store's threads). Writes it to `root` (may be NULL). Returns OK if it
+ * equals the stored root, ERR_CORRUPT if not, or another error. For audits
+ * and tests: one lattice element per entry, and memory for one pointer pair
+ * per entry. */
 int dvm_rt_store_audit(dvm_rt_store *s, uint8_t root[DVM_RT_ROOT_BYTES]);
 
 /* ------------------------------------------------------------------ */

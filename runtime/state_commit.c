@@ -119,7 +119,7 @@ static int write_block(write_ctx *x, const dvm_rt_overlay *ov, const dvm_rt_reco
     MDB_val k = mval(rec[i].key.data, rec[i].key.len);
     MDB_val d = mval(rec[i].val.data, rec[i].val.len);
     x->table = rec[i].table;
-    x->what = "mdb_put(record)";
+    x->what = "mdb_put";
     x->mrc = mdb_put(x->txn, s->dbi[rec[i].table], &k, &d, 0);
   }
   if (!x->mrc) {
@@ -136,7 +136,7 @@ static int write_block(write_ctx *x, const dvm_rt_overlay *ov, const dvm_rt_reco
         {DVM_RT_META_LTHASH, enc, DVM_RT_LTHASH_BYTES},
     };
     x->table = DVM_RT_T_META;
-    x->what = "mdb_put(meta)";
+    x->what = "mdb_put";
     for (unsigned i = 0; i < 3 && !x->mrc; i++) {
       MDB_val k = mval(meta[i].k, strlen(meta[i].k)), d = mval(meta[i].v, meta[i].n);
       x->mrc = mdb_put(x->txn, s->dbi[DVM_RT_T_META], &k, &d, 0);
