@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define MAX_INCLUDE_DEPTH 16
+#define MAX_FILES 4096 /* sources and includes together */
 #define EXIT_ALIAS " exit" /* hidden symbol: the file's first exit (conformance `ja exit`) */
 
 /* ------------------------------------------------------------------ */
@@ -540,6 +541,10 @@ static void dir_include(asm_ctx *a, size_t i) {
   }
   if (expect_end(a, i + 1)) return;
   const asm_file *cur = &a->files[a->cur_file];
+  if (a->nfiles >= MAX_FILES) {
+    asm_error(a, &l, "more than %d files included", MAX_FILES);
+    return;
+  }
   if (cur->depth + 1 > MAX_INCLUDE_DEPTH) {
     asm_error(a, &l, ".include nested more than %d deep (a file includes itself?)", MAX_INCLUDE_DEPTH);
     return;

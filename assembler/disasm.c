@@ -30,6 +30,8 @@ typedef struct dis {
   size_t ncode;
   dname *ro;     /* rodata labels sorted by offset */
   size_t nro;
+  dname *byname; /* every label sorted by name */
+  size_t nbyname;
 } dis;
 
 /* First name at value v in a sorted array, or NULL. */
@@ -52,13 +54,19 @@ static const dname *best_name(const dname *arr, size_t n, uint32_t v) {
   return first;
 }
 
+static int byname_cmp(const void *x, const void *y) {
+  const dname *a = x, *b = y;
+  size_t n = a->len < b->len ? a->len : b->len;
+  int r = memcmp(a->name, b->name, n);
+  return r ? r : (int)a->len - (int)b->len;
+}
+
+/* Is `name` a label of this container? (binary search by name) */
 static int name_taken(const dis *d, const char *name) {
   size_t n = strlen(name);
-  for (size_t i = 0; i < d->ncode; i++)
-    if (d->code[i].len == n && !memcmp(d->code[i].name, name, n)) return 1;
-  for (size_t i = 0; i < d->nro; i++)
-    if (d->ro[i].len == n && !memcmp(d->ro[i].name, name, n)) return 1;
-  return 0;
+  if (n > DVM_VM_MAX_NAME || !d->byname) return 0;
+  dname key = {0, name, (uint8_t)n};
+  return bsearch(&key, d->byname, d->nbyname, sizeof key, byname_cmp) != NULL;
 }
 
 static void print_labels(dis *d, const dname *arr, size_t n, uint32_t v) {
@@ -214,15 +222,12 @@ static void print_rodata(dis *d) {
   asm_buf *o = &d->out;
   asm_buf_printf(o, "\n\t.section .rodata\n");
   uint32_t i = 0;
+  size_t next = 0; /* first label after i */
   while (i < n) {
     print_labels(d, d->ro, d->nro, i);
     /* the chunk ends at the next label */
-    uint32_t end = n;
-    for (size_t k = 0; k < d->nro; k++)
-      if (d->ro[k].value > i) {
-        end = d->ro[k].value < end ? d->ro[k].value : end;
-        break;
-      }
+    while (next < d->nro && d->ro[next].value <= i) next++;
+    uint32_t end = next < d->nro && d->ro[next].value < n ? d->ro[next].value : n;
     while (i < end) {
       uint32_t run = 0;
       while (i + run < end && run < 64 && printable(p[i + run])) run++;
@@ -285,6 +290,16 @@ int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opt
   }
   if (d.ncode) qsort(d.code, d.ncode, sizeof *d.code, dname_cmp);
   if (d.nro) qsort(d.ro, d.nro, sizeof *d.ro, dname_cmp);
+  d.nbyname = d.ncode + d.nro;
+  d.byname = calloc(d.nbyname ? d.nbyname : 1, sizeof *d.byname);
+  if (!d.byname) {
+    free(d.code);
+    free(d.ro);
+    return -1;
+  }
+  if (d.ncode) memcpy(d.byname, d.code, d.ncode * sizeof *d.code);
+  if (d.nro) memcpy(d.byname + d.ncode, d.ro, d.nro * sizeof *d.ro);
+  if (d.nbyname) qsort(d.byname, d.nbyname, sizeof *d.byname, byname_cmp);
 
   asm_buf_printf(&d.out, "# dvm disasm: %u instruction slots, %u bytes of read-only data\n", c->code_len / 8,
                  c->rodata_len);
@@ -302,6 +317,7 @@ int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opt
   }
   free(d.code);
   free(d.ro);
+  free(d.byname);
   *text = asm_buf_cstr(&d.out);
   return *text ? 0 : -1;
 }
