@@ -651,6 +651,9 @@ static void directive(asm_ctx *a, size_t i) {
     dir_insn(a, i);
   } else if (!strcmp(name, ".dvm_reentrant")) {
     if (!expect_end(a, i)) a->flags |= DVM_VM_FLAG_REENTRANT;
+  } else if (!strcmp(name, ".comm") || !strcmp(name, ".lcomm")) {
+    asm_error(a, &l, "writable data ('%s') is not supported: contracts have no global mutable state "
+              "(make the data const, or keep it on the stack or heap)", name);
   } else if (!strcmp(name, ".weak")) {
     asm_error(a, &l, "weak symbols are not supported (every symbol is defined exactly once)");
   } else if (!strcmp(name, ".size") || !strcmp(name, ".type") || !strcmp(name, ".file") ||
@@ -851,6 +854,10 @@ static void apply_fixups(asm_ctx *a) {
         if (num < 0) {
           if (s)
             asm_error(a, &f->loc, "cannot call '%s': it is %s", f->name, sym_kind_name(s->kind));
+          else if (!strncmp(f->name, "__", 2) || !strcmp(f->name, "memcpy") || !strcmp(f->name, "memset") ||
+                   !strcmp(f->name, "memmove") || !strcmp(f->name, "memcmp"))
+            asm_error(a, &f->loc, "call to undefined function '%s' (a compiler runtime routine: contracts have "
+                      "no libc or libgcc; rewrite the operation the compiler could not inline)", f->name);
           else if (a->syscalls)
             asm_error(a, &f->loc, "call to undefined function '%s' (not a label, not a syscall name)", f->name);
           else
