@@ -31,6 +31,21 @@ static void trace_insn(void *ctx, const dvm_vm_exec *vm, uint32_t pc, const dvm_
   fputs("]}\n", t->f);
 }
 
+/* True when the program calls a syscall: it then runs in a sandbox chain. */
+static int uses_syscalls(const dvm_vm_program *p) {
+  const uint8_t *code = dvm_vm_program_code(p);
+  for (uint32_t pc = 0; pc < dvm_vm_program_slots(p); pc++) {
+    dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
+    if (in.opcode == 0x85 && DVM_VM_INSN_SRC(&in) == 0) return 1;
+    if (in.opcode == 0x18) pc++;
+  }
+  return 0;
+}
+
+static void print_hex(const uint8_t *b, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) printf("%02x", b[i]);
+}
+
 static int usage(void) {
   fprintf(stderr,
           "usage: dvm exec PROGRAM [--mem HEX | --mem-file FILE] [--input HEX | --input-file FILE]\n"
@@ -72,6 +87,7 @@ int dvm_node_cmd_exec(int argc, char **argv) {
   size_t mem_len = 0, input_len = 0;
   dvm_vm_program *prog = NULL;
   dvm_vm_exec *vm = NULL;
+  dvm_rt_sandbox *sb = NULL;
   trace_out tr = {NULL, NULL};
 
   for (int i = 0; i < argc; i++) {
@@ -135,8 +151,17 @@ int dvm_node_cmd_exec(int argc, char **argv) {
     goto out;
   }
   if (mem_len) memcpy(heap, mem, mem_len);
+  /* Syscalls need a supervisor: an ephemeral chain in a temporary
+   * directory, deleted on exit (README). */
+  if (uses_syscalls(prog)) {
+    char e[256];
+    if (dvm_rt_sandbox_open(&sb, e)) {
+      fprintf(stderr, "dvm exec: %s\n", e);
+      goto out;
+    }
+  }
   if (dvm_vm_exec_init(vm, prog, pc, gas, heap, heap_len, heap_len, input, (uint32_t)input_len,
-                       NULL) != DVM_VM_OK) {
+                       sb ? dvm_rt_sandbox_ctx(sb) : NULL) != DVM_VM_OK) {
     fprintf(stderr, "dvm exec: cannot start at slot %u\n", pc);
     goto out;
   }
@@ -170,11 +195,23 @@ int dvm_node_cmd_exec(int argc, char **argv) {
     printf("}\n");
     rc = 1;
   } else {
-    printf("{\"status\":\"%s\",\"r0\":\"0x%" PRIx64 "\",\"gas_used\":%" PRIu64 ",\"insns\":%" PRIu64 "}\n",
-           res->status == DVM_VM_STATUS_OK ? "ok" : "halt", res->r0, res->gas_used, res->insns);
-    rc = 0;
+    const uint8_t *ret = NULL;
+    uint32_t ret_len = 0, nlogs = 0;
+    int reverted = 0;
+    if (sb) dvm_rt_sandbox_output(sb, &ret, &ret_len, &reverted, &nlogs);
+    printf("{\"status\":\"%s\",\"r0\":\"0x%" PRIx64 "\",\"gas_used\":%" PRIu64 ",\"insns\":%" PRIu64,
+           reverted ? "revert" : "ok", res->r0, res->gas_used, res->insns);
+    if (res->status == DVM_VM_STATUS_HALT) {
+      printf(reverted ? ",\"message\":\"" : ",\"return\":\"");
+      print_hex(ret, ret_len);
+      printf("\"");
+    }
+    if (nlogs) printf(",\"logs\":%" PRIu32, nlogs);
+    printf("}\n");
+    rc = reverted ? 1 : 0;
   }
 out:
+  dvm_rt_sandbox_close(sb);
   if (tr.f && tr.f != stdout) fclose(tr.f);
   free(vm);
   free(heap);

@@ -12,7 +12,6 @@
 
 #include "cli_util.h"
 #include "node.h"
-#include "runtime.h"
 #include "vm.h"
 
 int dvm_node_cmd_plugin(int argc, char **argv) {
@@ -50,7 +49,8 @@ int dvm_node_cmd_plugin(int argc, char **argv) {
     fprintf(stderr, "dvm plugin: memory larger than 4 GiB - 1\n");
     goto out;
   }
-  if (dvm_cli_load_raw(code, code_len, dvm_rt_syscalls(), &prog, "program")) goto out;
+  /* The protocol has no host functions: no syscall is known. */
+  if (dvm_cli_load_raw(code, code_len, NULL, &prog, "program")) goto out;
   heap = calloc(mem_len ? mem_len : 1, 1);
   vm = malloc(sizeof *vm);
   if (!heap || !vm) {

@@ -1,9 +1,20 @@
-/* runtime.h — the DVM supervisor ("libdvm"): syscalls, gas schedule, call
- * frames, journaled LMDB state, transactions, blocks and receipts.
- * The only public header of runtime/; node/ and embedders include this.
- * Normative text: spec/syscalls.md, spec/gas.md, spec/state.md, spec/tx.md. */
+/* runtime.h — libdvm: the DVM supervisor a node embeds. Syscalls, gas
+ * schedule, contract call frames, journaled LMDB state, transactions,
+ * blocks and receipts. The only public header of runtime/.
+ * Normative text: spec/syscalls.md, spec/tx.md, spec/state.md, spec/gas.md.
+ *
+ * Threads: a dvm_rt_chain is used by one thread at a time (it owns the
+ * store's only writer). Signature checks of a block run on every core
+ * inside dvm_rt_chain_produce/apply; execution is sequential.
+ *
+ * Errors: 0 or a negative dvm_rt_err; dvm_rt_chain_errmsg() says what and
+ * where for the last failure. A failed produce/apply changes nothing: the
+ * chain still holds its last committed block. */
 #ifndef DVM_RUNTIME_H
 #define DVM_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "vm.h"
 
@@ -11,11 +22,181 @@
 extern "C" {
 #endif
 
-/* The syscall table of spec/syscalls.md: stable numbers and names, with
- * the handlers this build offers. Static storage; valid for the process. */
+/* The syscall table of spec/syscalls.md: stable numbers, names and the
+ * handlers. Static storage; valid for the process. */
 const dvm_vm_syscall_table *dvm_rt_syscalls(void);
 /* Number of the syscall called `name`, or -1. */
 int dvm_rt_syscall_number(const char *name);
+
+typedef enum dvm_rt_err {
+  DVM_RT_OK = 0,
+  DVM_RT_ERR_ARG = -401,      /* a documented precondition was broken */
+  DVM_RT_ERR_STATE = -402,    /* the store failed (LMDB, disk, map size) */
+  DVM_RT_ERR_TX = -403,       /* a transaction is invalid (signature, nonce, fee, format) */
+  DVM_RT_ERR_BLOCK = -404,    /* a block is invalid (parent, height, time, roots) */
+  DVM_RT_ERR_GENESIS = -405,  /* genesis malformed, or already applied / missing */
+  DVM_RT_ERR_NOMEM = -406,
+  DVM_RT_ERR_NOTFOUND = -407, /* no such block, receipt, account or key */
+} dvm_rt_err;
+
+const char *dvm_rt_strerror(int code);
+
+/* Status of one call (a receipt entry). */
+enum {
+  DVM_RT_CALL_OK = 0,     /* returned (exit or dvm_return) */
+  DVM_RT_CALL_REVERT = 1, /* dvm_revert: effects undone, gas used so far charged */
+  DVM_RT_CALL_TRAP = 2,   /* trap: effects undone, the call's whole gas limit charged */
+  DVM_RT_CALL_FAILED = 3, /* refused before running (detail: dvm_rt_fail) */
+};
+
+/* Why a call or transaction failed (receipt detail of FAILED and of a
+ * syscall_arg trap raised by the supervisor). */
+typedef enum dvm_rt_fail {
+  DVM_RT_F_NONE = 0,
+  DVM_RT_F_NO_CONTRACT = 1,   /* no contract at the address */
+  DVM_RT_F_NO_METHOD = 2,     /* the contract exports no such method */
+  DVM_RT_F_DEPTH = 3,         /* cross-contract call depth limit */
+  DVM_RT_F_REENTRANCY = 4,    /* callee on the call stack and not re-entrant */
+  DVM_RT_F_FUNDS = 5,         /* not enough balance to transfer / attach */
+  DVM_RT_F_ASSET = 6,         /* unknown asset id */
+  DVM_RT_F_NOT_AUTHORITY = 7, /* a system transaction from a non-authority */
+  DVM_RT_F_BAD_CODE = 8,      /* deployed code does not load (container, verifier) */
+  DVM_RT_F_BAD_ARG = 9,       /* a syscall argument out of range */
+  DVM_RT_F_FX = 10,           /* a fixed-point function's domain or range error */
+  DVM_RT_F_LIMIT = 11,        /* a size limit (logs, return data, key, value, heap) */
+  DVM_RT_F_OVERFLOW = 12,     /* a balance would overflow */
+} dvm_rt_fail;
+
+const char *dvm_rt_fail_name(int detail);
+
+typedef struct dvm_rt_chain dvm_rt_chain;
+
+typedef struct dvm_rt_chain_opts {
+  size_t map_size_initial; /* LMDB map, bytes; 0 = 64 MiB (grows by itself) */
+  unsigned threads;        /* signature and lattice threads; 0 = online cores */
+  int skip_signatures;     /* benchmarks only: do not verify signatures */
+} dvm_rt_chain_opts;
+
+/* Open (create) the chain state in directory `dir`. A new directory has no
+ * genesis: call dvm_rt_chain_genesis. On error *out is NULL and errbuf (if
+ * not NULL, 256 bytes) says why. */
+int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_chain **out,
+                      char *errbuf);
+void dvm_rt_chain_close(dvm_rt_chain *c);
+const char *dvm_rt_chain_errmsg(const dvm_rt_chain *c);
+
+/* Apply a genesis JSON document (spec/tx.md §Genesis) as block 0. Refused
+ * (ERR_GENESIS) when the chain already has a block. */
+int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len);
+
+/* The last committed block: height, hash, state root, time, chain id.
+ * ERR_GENESIS before genesis. Any pointer may be NULL. */
+int dvm_rt_chain_head(const dvm_rt_chain *c, uint64_t *height, uint8_t hash[32], uint8_t root[32],
+                      uint64_t *time);
+const char *dvm_rt_chain_id(const dvm_rt_chain *c);
+
+/* Build, execute and commit the next block from candidate transactions
+ * (encoded, in order). Invalid ones (bad encoding, chain id, signature,
+ * nonce, fee funds, intrinsic gas) are left out and counted; rejected[i]
+ * (if not NULL) gets the dvm_rt_err of candidate i, 0 when included.
+ * time must be >= the parent's. On OK, *block (if not NULL) receives the
+ * encoded block (malloc'd; caller frees) and *block_len its length. */
+typedef struct dvm_rt_block_info {
+  uint64_t height;
+  uint8_t hash[32];
+  uint8_t state_root[32];
+  uint8_t receipts_root[32];
+  uint32_t included;
+  uint32_t rejected;
+  uint64_t gas_used;
+} dvm_rt_block_info;
+
+int dvm_rt_chain_produce(dvm_rt_chain *c, const uint8_t *const *txs, const size_t *lens, size_t n,
+                         uint64_t time, int *rejected, dvm_rt_block_info *info, uint8_t **block,
+                         size_t *block_len);
+
+/* Validate and execute an encoded block (a replica, or replay): it must
+ * extend the head, every transaction must be valid, and the header's
+ * tx root, state root and receipts root must equal what execution gives.
+ * Commits on success; on ERR_BLOCK the message names the first difference. */
+int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt_block_info *info);
+
+/* Queries of the last committed state. */
+int dvm_rt_chain_balance(dvm_rt_chain *c, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
+int dvm_rt_chain_nonce(dvm_rt_chain *c, const uint8_t addr[32], uint64_t *nonce);
+/* A contract's storage value: *val malloc'd (caller frees). */
+int dvm_rt_chain_storage(dvm_rt_chain *c, const uint8_t contract[32], const uint8_t *key,
+                         size_t klen, uint8_t **val, size_t *vlen);
+/* The encoded block at height / the encoded receipt of a transaction id:
+ * malloc'd (caller frees). */
+int dvm_rt_chain_block(dvm_rt_chain *c, uint64_t height, uint8_t **out, size_t *len);
+int dvm_rt_chain_receipt(dvm_rt_chain *c, const uint8_t tx_id[32], uint8_t **out, size_t *len);
+/* Recompute the state root over every entry and compare with the stored
+ * one (an audit): OK, or ERR_STATE with the message. */
+int dvm_rt_chain_audit(dvm_rt_chain *c, uint8_t root[32]);
+
+/* ------------------------------------------------------------------ */
+/* Receipts (spec/tx.md §Receipts), decoded. Pointers borrow from the
+ * encoded buffer; calls and logs are allocated (dvm_rt_receipt_free). */
+
+typedef struct dvm_rt_log_view {
+  const uint8_t *contract; /* 32 bytes */
+  uint8_t ntopics;
+  const uint8_t *topics; /* ntopics x 32 bytes */
+  const uint8_t *data;
+  uint32_t data_len;
+} dvm_rt_log_view;
+
+typedef struct dvm_rt_call_receipt {
+  uint8_t status; /* DVM_RT_CALL_* */
+  uint8_t trap;   /* dvm_vm_trap when status is TRAP */
+  uint32_t pc;
+  int32_t detail; /* dvm_rt_fail, or the trap's detail */
+  uint64_t gas_used;
+  uint64_t r0;
+  const uint8_t *ret; /* return data, or the revert message */
+  uint32_t ret_len;
+  uint16_t nlogs;
+  dvm_rt_log_view *logs;
+} dvm_rt_call_receipt;
+
+typedef struct dvm_rt_receipt {
+  uint8_t tx_id[32];
+  uint8_t kind;
+  uint8_t status; /* DVM_RT_CALL_OK, or the status of the first entry that is not */
+  uint64_t gas_used;
+  uint64_t fee;
+  uint8_t has_contract;
+  uint8_t contract[32]; /* deploy: the new contract's address */
+  uint64_t height;
+  uint32_t index; /* position in its block */
+  uint16_t ncalls;
+  dvm_rt_call_receipt *calls;
+} dvm_rt_receipt;
+
+int dvm_rt_receipt_decode(const uint8_t *buf, size_t len, dvm_rt_receipt *r);
+void dvm_rt_receipt_free(dvm_rt_receipt *r);
+
+/* Run one call against the last committed state and throw the effects
+ * away (eth_call). The receipt is encoded into *out (malloc'd). */
+int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t contract[32],
+                          const char *method, const uint8_t *input, uint32_t input_len,
+                          uint64_t gas, uint8_t **out, size_t *out_len);
+
+/* ------------------------------------------------------------------ */
+/* Sandbox for `dvm exec`: an ephemeral chain in a temporary directory with
+ * every syscall available to a standalone program. */
+
+typedef struct dvm_rt_sandbox dvm_rt_sandbox;
+
+int dvm_rt_sandbox_open(dvm_rt_sandbox **out, char *errbuf);
+void dvm_rt_sandbox_close(dvm_rt_sandbox *s);
+/* The ctx to pass to dvm_vm_exec_init for a run in the sandbox. */
+void *dvm_rt_sandbox_ctx(dvm_rt_sandbox *s);
+/* After a run: the return data or revert message (borrowed until the next
+ * run or close), whether it was a revert, and the number of logs. */
+void dvm_rt_sandbox_output(dvm_rt_sandbox *s, const uint8_t **ret, uint32_t *ret_len,
+                           int *reverted, uint32_t *nlogs);
 
 #ifdef __cplusplus
 }

@@ -60,6 +60,12 @@ int dvm_vm_gas_charge(dvm_vm_exec *vm, uint64_t cost) {
 
 uint64_t dvm_vm_gas_left(const dvm_vm_exec *vm) { return vm->gas_left; }
 
+void dvm_vm_gas_refund(dvm_vm_exec *vm, uint64_t n) {
+  if (n > vm->sys_gas) n = vm->sys_gas; /* never more than syscalls charged */
+  vm->gas_left += n;
+  vm->sys_gas -= n;
+}
+
 void *dvm_vm_translate(dvm_vm_exec *vm, uint64_t addr, uint64_t len, int access) {
   unsigned ix = (unsigned)(addr >> 32) & (DVM_VM_REGION_COUNT - 1);
   uint64_t off = addr ^ ((uint64_t)ix << 32);

@@ -363,6 +363,10 @@ const dvm_vm_result *dvm_vm_run_ref(dvm_vm_exec *vm);
  * (the handler must then return DVM_VM_SC_TRAP). */
 int dvm_vm_gas_charge(dvm_vm_exec *vm, uint64_t cost);
 uint64_t dvm_vm_gas_left(const dvm_vm_exec *vm);
+/* Give back `n` gas that this handler charged earlier in the same call and
+ * did not use (a cross-contract call returns its callee's unused gas).
+ * n must not exceed what the handler charged. */
+void dvm_vm_gas_refund(dvm_vm_exec *vm, uint64_t n);
 /* Host pointer for [addr, addr+len) if the access is allowed, else NULL
  * after recording a memory-fault trap. len 0 is always allowed and returns
  * a non-NULL pointer that must not be dereferenced. */

@@ -1,0 +1,123 @@
+/* accounts.c — account records, native multi-asset balances and the
+ * system namespace (spec/state.md §Keys). Every write goes through the
+ * overlay, so reverts undo balances like any other state. */
+#include <string.h>
+
+#include "rt_private.h"
+
+const uint8_t rt_system_addr[DVM_ADDR_BYTES] = {0};
+
+void rt_be32(uint8_t out[4], uint32_t v) {
+  out[0] = (uint8_t)(v >> 24);
+  out[1] = (uint8_t)(v >> 16);
+  out[2] = (uint8_t)(v >> 8);
+  out[3] = (uint8_t)v;
+}
+
+static uint64_t le64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+  return v;
+}
+
+static void put64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Account info: nonce u64 | flags u32 | code hash [32] (44 bytes). */
+#define INFO_BYTES (8 + 4 + DVM_HASH_BYTES)
+
+int rt_account_get(dvm_rt_overlay *ov, const uint8_t addr[32], rt_account *a) {
+  uint8_t key[DVM_ADDR_BYTES + 1];
+  dvm_rt_bytes v;
+  memcpy(key, addr, DVM_ADDR_BYTES);
+  key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
+  memset(a, 0, sizeof *a);
+  int rc = dvm_rt_overlay_get(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, &v);
+  if (rc == DVM_RT_STATE_NOTFOUND) return 0;
+  if (rc) return rc;
+  if (v.len != INFO_BYTES) return DVM_RT_STATE_ERR_CORRUPT;
+  a->nonce = le64(v.data);
+  a->flags = (uint32_t)v.data[8] | (uint32_t)v.data[9] << 8 | (uint32_t)v.data[10] << 16 |
+             (uint32_t)v.data[11] << 24;
+  memcpy(a->code_hash, v.data + 12, DVM_HASH_BYTES);
+  return 0;
+}
+
+int rt_account_put(dvm_rt_overlay *ov, const uint8_t addr[32], const rt_account *a) {
+  uint8_t key[DVM_ADDR_BYTES + 1], val[INFO_BYTES];
+  memcpy(key, addr, DVM_ADDR_BYTES);
+  key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
+  put64(val, a->nonce);
+  for (int i = 0; i < 4; i++) val[8 + i] = (uint8_t)(a->flags >> (8 * i));
+  memcpy(val + 12, a->code_hash, DVM_HASH_BYTES);
+  return dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, val, sizeof val);
+}
+
+static void balance_key(uint8_t key[DVM_ADDR_BYTES + 5], const uint8_t addr[32], uint32_t asset) {
+  memcpy(key, addr, DVM_ADDR_BYTES);
+  key[DVM_ADDR_BYTES] = RT_ACCT_BALANCE;
+  rt_be32(key + DVM_ADDR_BYTES + 1, asset);
+}
+
+int rt_balance_get(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount) {
+  uint8_t key[DVM_ADDR_BYTES + 5];
+  dvm_rt_bytes v;
+  balance_key(key, addr, asset);
+  *amount = 0;
+  int rc = dvm_rt_overlay_get(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, &v);
+  if (rc == DVM_RT_STATE_NOTFOUND) return 0;
+  if (rc) return rc;
+  if (v.len != 8) return DVM_RT_STATE_ERR_CORRUPT;
+  *amount = le64(v.data);
+  return 0;
+}
+
+/* A zero balance is no entry: the state holds only what is non-zero, so
+ * the root does not depend on whether an account once held an asset. */
+int rt_balance_put(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount) {
+  uint8_t key[DVM_ADDR_BYTES + 5], val[8];
+  balance_key(key, addr, asset);
+  if (amount == 0) return dvm_rt_overlay_del(ov, DVM_RT_T_ACCOUNTS, key, sizeof key);
+  put64(val, amount);
+  return dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, val, sizeof val);
+}
+
+int rt_transfer(dvm_rt_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
+                uint64_t amount) {
+  uint64_t fb, tb;
+  int rc;
+  if (amount == 0) return 0;
+  if ((rc = rt_balance_get(ov, from, asset, &fb))) return rc;
+  if (fb < amount) return 1;
+  if (!memcmp(from, to, DVM_ADDR_BYTES)) return 0;
+  if ((rc = rt_balance_get(ov, to, asset, &tb))) return rc;
+  if (tb > UINT64_MAX - amount) return 2;
+  if ((rc = rt_balance_put(ov, from, asset, fb - amount))) return rc;
+  return rt_balance_put(ov, to, asset, tb + amount);
+}
+
+void rt_sys_key(uint8_t *key, size_t *klen, const char *tag, const void *suffix, size_t slen) {
+  size_t tl = strlen(tag);
+  memcpy(key, rt_system_addr, DVM_ADDR_BYTES);
+  memcpy(key + DVM_ADDR_BYTES, tag, tl);
+  if (slen) memcpy(key + DVM_ADDR_BYTES + tl, suffix, slen);
+  *klen = DVM_ADDR_BYTES + tl + slen;
+}
+
+int rt_asset_known(dvm_rt_overlay *ov, uint32_t asset) {
+  uint8_t key[64], be[4];
+  size_t kl;
+  dvm_rt_bytes v;
+  rt_be32(be, asset);
+  rt_sys_key(key, &kl, "asset", be, 4);
+  return dvm_rt_overlay_get(ov, DVM_RT_T_STORAGE, key, kl, &v) == 0;
+}
+
+int rt_is_authority(dvm_rt_overlay *ov, const uint8_t pk[32]) {
+  uint8_t key[96];
+  size_t kl;
+  dvm_rt_bytes v;
+  rt_sys_key(key, &kl, "authority", pk, 32);
+  return dvm_rt_overlay_get(ov, DVM_RT_T_STORAGE, key, kl, &v) == 0;
+}

@@ -1,0 +1,226 @@
+/* call.c — contract calls: the program cache, the VM and heap of each
+ * call depth, and rt_invoke, which runs one call in isolation
+ * (spec/syscalls.md §Calls): its own overlay frame, stack, heap, a copy of
+ * its input and its own gas limit. On return the frame's writes are merged
+ * into the caller's; on revert or trap they are discarded, with the
+ * transfers and logs made in it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_private.h"
+
+/* ---- program cache: sorted by code hash, in memory only ---- */
+
+static size_t prog_find(const dvm_rt_chain *c, const uint8_t hash[32], int *found) {
+  size_t lo = 0, hi = c->nprogs;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int d = memcmp(c->progs[mid].hash, hash, DVM_HASH_BYTES);
+    if (d == 0) {
+      *found = 1;
+      return mid;
+    }
+    if (d < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  *found = 0;
+  return lo;
+}
+
+int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
+  int found;
+  size_t at = prog_find(c, hash, &found);
+  dvm_rt_bytes code;
+  dvm_vm_error err;
+  if (found) {
+    *out = c->progs[at].prog;
+    return 0;
+  }
+  int rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_CODE, hash, DVM_HASH_BYTES, &code);
+  if (rc) return rc;
+  dvm_vm_program *p;
+  if (dvm_vm_program_load_container(&p, code.data, code.len, rt_syscalls_bound(), &err))
+    return DVM_RT_STATE_ERR_CORRUPT; /* deploy verified it: the store is damaged */
+  if (c->nprogs == c->progs_cap) {
+    size_t ncap = c->progs_cap ? c->progs_cap * 2 : 16;
+    rt_prog_entry *n = realloc(c->progs, ncap * sizeof *n);
+    if (!n) {
+      dvm_vm_program_free(p);
+      return DVM_RT_STATE_ERR_NOMEM;
+    }
+    c->progs = n;
+    c->progs_cap = ncap;
+  }
+  memmove(&c->progs[at + 1], &c->progs[at], (c->nprogs - at) * sizeof *c->progs);
+  memcpy(c->progs[at].hash, hash, DVM_HASH_BYTES);
+  c->progs[at].prog = p;
+  c->nprogs++;
+  *out = p;
+  return 0;
+}
+
+int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap) {
+  if (!c->vms[depth]) c->vms[depth] = malloc(sizeof(dvm_vm_exec));
+  if (!c->heaps[depth]) c->heaps[depth] = malloc(RT_HEAP_CAP);
+  if (!c->vms[depth] || !c->heaps[depth]) return DVM_RT_STATE_ERR_NOMEM;
+  *vm = c->vms[depth];
+  *heap = c->heaps[depth];
+  return 0;
+}
+
+/* ---- the per-transaction context ---- */
+
+void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_rt_overlay *ov, uint64_t height, uint64_t time) {
+  memset(x, 0, sizeof *x);
+  x->chain = c;
+  x->ov = ov;
+  x->height = height;
+  x->time = time;
+}
+
+static void logs_truncate(rt_exec *x, size_t n) {
+  while (x->nlogs > n) free(x->logs[--x->nlogs].data);
+}
+
+void rt_exec_release(rt_exec *x) {
+  logs_truncate(x, 0);
+  free(x->logs);
+  x->logs = NULL;
+  x->logs_cap = 0;
+  for (unsigned d = 0; d < RT_MAX_CALL_DEPTH; d++) {
+    free(x->frames[d].ret);
+    free(x->frames[d].child_ret);
+    x->frames[d].ret = x->frames[d].child_ret = NULL;
+  }
+}
+
+int rt_log_push(rt_exec *x, const rt_log *l) {
+  if (x->nlogs == x->logs_cap) {
+    size_t ncap = x->logs_cap ? x->logs_cap * 2 : 8;
+    rt_log *n = realloc(x->logs, ncap * sizeof *n);
+    if (!n) return DVM_RT_STATE_ERR_NOMEM;
+    x->logs = n;
+    x->logs_cap = ncap;
+  }
+  x->logs[x->nlogs++] = *l;
+  return 0;
+}
+
+static void fail(rt_call_out *out, int detail) {
+  out->status = DVM_RT_CALL_FAILED;
+  out->detail = detail;
+}
+
+int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,
+              size_t method_len, const uint8_t *input, uint32_t input_len,
+              const dvm_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out) {
+  dvm_rt_chain *c = x->chain;
+  rt_account acct;
+  dvm_vm_program *prog;
+  char name[DVM_TX_MAX_METHOD + 1];
+  uint32_t entry;
+  int rc;
+
+  memset(out, 0, sizeof *out);
+  if (x->depth >= RT_MAX_CALL_DEPTH) {
+    fail(out, DVM_RT_F_DEPTH);
+    return 0;
+  }
+  if ((rc = rt_account_get(x->ov, contract, &acct))) return rc;
+  if (!(acct.flags & RT_ACCT_CONTRACT)) {
+    fail(out, DVM_RT_F_NO_CONTRACT);
+    return 0;
+  }
+  if ((rc = rt_prog_get(c, acct.code_hash, &prog))) return rc;
+  for (unsigned d = 0; d < x->depth; d++)
+    if (!memcmp(x->frames[d].self, contract, 32) &&
+        !(dvm_vm_program_flags(prog) & DVM_VM_FLAG_REENTRANT)) {
+      fail(out, DVM_RT_F_REENTRANCY);
+      return 0;
+    }
+  if (method_len == 0 || method_len > DVM_TX_MAX_METHOD) {
+    fail(out, DVM_RT_F_NO_METHOD);
+    return 0;
+  }
+  memcpy(name, method, method_len);
+  name[method_len] = 0;
+  if (strlen(name) != method_len || dvm_vm_program_export(prog, name, &entry) != DVM_VM_OK) {
+    fail(out, DVM_RT_F_NO_METHOD);
+    return 0;
+  }
+  if (input_len > DVM_TX_MAX_INPUT || nassets > DVM_TX_MAX_ASSETS) {
+    fail(out, DVM_RT_F_LIMIT);
+    return 0;
+  }
+
+  if ((rc = dvm_rt_overlay_push(x->ov))) return rc;
+  /* Attached assets move inside the callee's frame: undone if it fails. */
+  for (unsigned i = 0; i < nassets; i++) {
+    if (!rt_asset_known(x->ov, assets[i].asset)) {
+      dvm_rt_overlay_pop(x->ov, 0);
+      fail(out, DVM_RT_F_ASSET);
+      return 0;
+    }
+    rc = rt_transfer(x->ov, caller, contract, assets[i].asset, assets[i].amount);
+    if (rc) {
+      dvm_rt_overlay_pop(x->ov, 0);
+      if (rc < 0) return rc;
+      fail(out, rc == 1 ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW);
+      return 0;
+    }
+  }
+
+  rt_frame *f = &x->frames[x->depth];
+  dvm_vm_exec *vm;
+  uint8_t *heap;
+  uint8_t *in_copy = malloc(input_len ? input_len : 1);
+  if (!in_copy || (rc = rt_vm_for_depth(c, x->depth, &vm, &heap))) {
+    free(in_copy);
+    dvm_rt_overlay_pop(x->ov, 0);
+    return in_copy ? rc : DVM_RT_STATE_ERR_NOMEM;
+  }
+  if (input_len) memcpy(in_copy, input, input_len); /* the callee's own copy */
+  free(f->ret);
+  free(f->child_ret);
+  memset(f, 0, sizeof *f);
+  f->x = x;
+  f->depth = x->depth;
+  memcpy(f->self, contract, 32);
+  memcpy(f->caller, caller, 32);
+  f->nreceived = (uint8_t)nassets;
+  if (nassets) memcpy(f->received, assets, nassets * sizeof *assets);
+  memset(heap, 0, DVM_VM_HEAP_DEFAULT); /* a fresh zeroed heap per call */
+  dvm_vm_exec_init(vm, prog, entry, gas, heap, DVM_VM_HEAP_DEFAULT, RT_HEAP_CAP, in_copy, input_len, f);
+  dvm_vm_reg_set(vm, 1, DVM_VM_ADDR(DVM_VM_REGION_INPUT, 0));
+  dvm_vm_reg_set(vm, 2, input_len);
+  size_t log_mark = x->nlogs;
+  x->depth++;
+  const dvm_vm_result *res = dvm_vm_run_fast(vm);
+  x->depth--;
+  free(in_copy);
+
+  out->gas_used = res->gas_used;
+  out->r0 = res->r0;
+  out->pc = res->pc;
+  if (res->status == DVM_VM_STATUS_TRAP) {
+    out->status = DVM_RT_CALL_TRAP;
+    out->trap = (uint8_t)res->trap;
+    out->detail = res->detail;
+  } else if (res->status == DVM_VM_STATUS_HALT && f->reverted) {
+    out->status = DVM_RT_CALL_REVERT;
+  } else {
+    out->status = DVM_RT_CALL_OK;
+  }
+  out->ret = f->ret;
+  out->ret_len = f->ret_len;
+  f->ret = NULL;
+  f->ret_len = 0;
+  free(f->child_ret);
+  f->child_ret = NULL;
+
+  int keep = out->status == DVM_RT_CALL_OK;
+  dvm_rt_overlay_pop(x->ov, keep);
+  if (!keep) logs_truncate(x, log_mark);
+  if (x->fatal) return x->fatal; /* the store failed under the call: no outcome */
+  return 0;
+}

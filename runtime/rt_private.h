@@ -1,0 +1,173 @@
+/* rt_private.h — what the supervisor's files share: the chain, the
+ * per-transaction execution context, contract call frames, the gas
+ * schedule (spec/syscalls.md, spec/tx.md) and the state key layout
+ * (spec/state.md §Keys). Private to runtime/. */
+#ifndef DVM_RT_PRIVATE_H
+#define DVM_RT_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime.h"
+#include "state.h"
+#include "tx.h"
+#include "vm.h"
+
+/* ---- gas schedule (spec/tx.md §Gas schedule, spec/syscalls.md) ---- */
+#define G_TX_BASE 2000u        /* every transaction */
+#define G_TX_BYTE 8u           /* per byte of the encoded transaction */
+#define G_TX_CALL 500u         /* per call of a batch */
+#define G_DEPLOY_BYTE 50u      /* per byte of deployed code */
+#define G_SYSTEM_ENTRY 200u    /* per entry of a system transaction */
+
+#define G_SC_BASE 10u          /* the cheap syscalls: caller, self, height, ... */
+#define G_RETURN 10u           /* return / revert, plus 1 per byte */
+#define G_LOG 100u             /* plus 50 per topic and 2 per data byte */
+#define G_LOG_TOPIC 50u
+#define G_LOG_BYTE 2u
+#define G_SGET 200u            /* storage get / next, plus 1 per byte read */
+#define G_SSET 500u            /* storage set, plus 5 per key+value byte */
+#define G_SSET_BYTE 5u
+#define G_SDEL 300u
+#define G_BALANCE 100u
+#define G_TRANSFER 500u
+#define G_ORACLE 100u
+#define G_PARAM 200u
+#define G_CALL 1000u           /* plus 1 per input byte; the callee's gas is carved out */
+#define G_HASH 50u             /* plus 1 per byte */
+#define G_ED25519 45000u       /* about 43 us here at 1 ns per gas */
+#define G_HEAP_PAGE 200u       /* per 4 KiB heap page grown */
+
+/* ---- limits ---- */
+#define RT_MAX_CALL_DEPTH 8u         /* contract frames: the outermost call plus 7 nested */
+#define RT_HEAP_PAGE 4096u
+#define RT_HEAP_CAP (1u << 20)       /* the heap grows by syscall up to 1 MiB */
+#define RT_MAX_LOGS 1024u            /* per transaction */
+#define RT_MAX_TOPICS 4u
+#define RT_MAX_LOG_DATA 4096u
+#define RT_MAX_RETURN (64u << 10)
+#define RT_MAX_STORAGE_KEY (DVM_RT_KEY_MAX - DVM_ADDR_BYTES)
+#define RT_MAX_STORAGE_VALUE (64u << 10)
+
+/* ---- state key layout (spec/state.md §Keys) ---- */
+/* ACCOUNTS: addr || 0x00 -> account info; addr || 0x01 || asset BE32 -> u64 balance.
+ * CODE: code hash -> container.
+ * STORAGE: addr || user key -> value; the system address (all zero) holds
+ *   "oracle" || feed BE32 -> price i64 || time u64, "param" || key -> value,
+ *   "asset" || id BE32 -> symbol, "authority" || pubkey -> "". */
+#define RT_ACCT_INFO 0x00u
+#define RT_ACCT_BALANCE 0x01u
+#define RT_ACCT_CONTRACT 0x1u /* account info flag */
+
+typedef struct rt_account {
+  uint64_t nonce;
+  uint32_t flags;
+  uint8_t code_hash[DVM_HASH_BYTES]; /* when RT_ACCT_CONTRACT */
+} rt_account;
+
+extern const uint8_t rt_system_addr[DVM_ADDR_BYTES];
+
+int rt_account_get(dvm_rt_overlay *ov, const uint8_t addr[32], rt_account *a); /* absent: zeros, OK */
+int rt_account_put(dvm_rt_overlay *ov, const uint8_t addr[32], const rt_account *a);
+int rt_balance_get(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
+int rt_balance_put(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount);
+/* Move amount; returns 1 (and changes nothing) when `from` has too little,
+ * 2 on overflow of `to`, 0 when done, negative on a state error. */
+int rt_transfer(dvm_rt_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
+                uint64_t amount);
+int rt_asset_known(dvm_rt_overlay *ov, uint32_t asset);
+int rt_is_authority(dvm_rt_overlay *ov, const uint8_t pk[32]);
+void rt_sys_key(uint8_t *key, size_t *klen, const char *tag, const void *suffix, size_t slen);
+void rt_be32(uint8_t out[4], uint32_t v);
+
+/* ---- programs ---- */
+typedef struct rt_prog_entry {
+  uint8_t hash[DVM_HASH_BYTES];
+  dvm_vm_program *prog;
+} rt_prog_entry;
+
+/* ---- logs and receipts ---- */
+typedef struct rt_log {
+  uint8_t contract[DVM_ADDR_BYTES];
+  uint8_t ntopics;
+  uint8_t topics[RT_MAX_TOPICS][32];
+  uint32_t data_len;
+  uint8_t *data;
+} rt_log;
+
+/* ---- a contract call frame ---- */
+typedef struct rt_exec rt_exec;
+
+typedef struct rt_frame {
+  rt_exec *x;
+  unsigned depth;
+  uint8_t self[DVM_ADDR_BYTES];
+  uint8_t caller[DVM_ADDR_BYTES];
+  uint8_t nreceived;
+  dvm_asset_amount received[DVM_TX_MAX_ASSETS];
+  uint8_t *ret; /* data of dvm_return / dvm_revert (malloc'd) */
+  uint32_t ret_len;
+  int reverted; /* the halt was a revert */
+  uint8_t *child_ret; /* the last callee's return data (malloc'd) */
+  uint32_t child_ret_len;
+} rt_frame;
+
+struct rt_exec {
+  dvm_rt_chain *chain;
+  dvm_rt_overlay *ov;
+  uint64_t height, time;
+  uint8_t origin[DVM_ADDR_BYTES];
+  rt_frame frames[RT_MAX_CALL_DEPTH];
+  unsigned depth; /* frames in use */
+  rt_log *logs;
+  size_t nlogs, logs_cap;
+  int fatal; /* a state error under a syscall: the block cannot complete */
+};
+
+/* Outcome of one contract call (spec/syscalls.md §Calls). */
+typedef struct rt_call_out {
+  uint8_t status; /* DVM_RT_CALL_* */
+  uint8_t trap;
+  uint32_t pc;
+  int32_t detail;
+  uint64_t gas_used;
+  uint64_t r0;
+  uint8_t *ret; /* malloc'd, caller frees */
+  uint32_t ret_len;
+} rt_call_out;
+
+struct dvm_rt_chain {
+  dvm_rt_store *store;
+  dvm_rt_overlay *ov;
+  char chain_id[DVM_CHAIN_ID_MAX + 1];
+  int has_genesis;
+  uint64_t height; /* last committed block */
+  uint64_t time;
+  uint8_t last_hash[DVM_HASH_BYTES];
+  unsigned threads;
+  int verify_sigs;
+  /* program cache, sorted by hash (in memory only, never committed) */
+  rt_prog_entry *progs;
+  size_t nprogs, progs_cap;
+  /* one VM and one heap per call depth, allocated on first use */
+  dvm_vm_exec *vms[RT_MAX_CALL_DEPTH];
+  uint8_t *heaps[RT_MAX_CALL_DEPTH];
+  char err[256];
+};
+
+/* call.c */
+int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,
+              size_t method_len, const uint8_t *input, uint32_t input_len,
+              const dvm_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out);
+/* Run an already-loaded program in frame depth x->depth (used by the
+ * sandbox of dvm exec too). */
+int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out);
+void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_rt_overlay *ov, uint64_t height, uint64_t time);
+void rt_exec_release(rt_exec *x);
+int rt_log_push(rt_exec *x, const rt_log *l);
+int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap);
+
+/* syscalls.c */
+const dvm_vm_syscall_table *rt_syscalls_bound(void);
+
+#endif
