@@ -175,6 +175,15 @@ def main():
         r = int(rnd.uniform(-1, 1) * ONE)
         if 1 <= kx <= I64 and t > 0 and v > 0:
             cases.add((s, kx, t, v, r))
+    # the corner with the largest non-rounding error: e^(-rT) up to e^20
+    for _ in range(300 // k):
+        s = int(math.exp(rnd.uniform(math.log(1e-3), math.log(10))) * ONE)
+        kx = int(s * math.exp(rnd.uniform(math.log(0.1), math.log(10))))
+        t = int(rnd.uniform(5, 20) * ONE)
+        v = int(rnd.uniform(0.01, 10) * ONE)
+        r = int(rnd.uniform(-1, -0.5) * ONE)
+        if kx >= 1:
+            cases.add((s, kx, t, v, r))
     for c5 in sorted(cases):
         s, kx, t, v, r = c5
         ref = fxref.black_scholes(fx(s), fx(kx), fx(t), fx(v), fx(r))
