@@ -327,7 +327,8 @@ static int sc_param_get(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_
 /* 16: call(desc) -> status | detail << 8 (spec/syscalls.md §Calls).
  * desc, 80 bytes: contract[32] | u64 method_ptr | u32 method_len |
  * u32 input_len | u64 input_ptr | u64 assets_ptr | u32 asset_count |
- * u32 reserved (0) | u64 gas (0: all that is left). Assets are 16-byte
+ * u32 reserved (0) | u64 gas (0: as much as allowed, all but 1/64 of what
+ * is left). Assets are 16-byte
  * entries: u32 asset | u32 reserved (0) | u64 amount. */
 static int sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CTX;
@@ -356,8 +357,12 @@ static int sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0
     dvm_vm_trap_raise(vm, DVM_TRAP_CALL_DEPTH, DVM_RT_F_DEPTH);
     return DVM_VM_SC_TRAP;
   }
+  /* The callee gets at most all but 1/64 of what is left, so a caller can
+   * always act on a callee's failure (a trapping callee consumes all the
+   * gas it was given). */
   uint64_t left = dvm_vm_gas_left(vm);
-  uint64_t carve = gas == 0 || gas > left ? left : gas;
+  uint64_t cap = left - left / 64;
+  uint64_t carve = gas == 0 || gas > cap ? cap : gas;
   CHARGE(carve);
   rt_call_out out;
   int rc = rt_invoke(x, f->self, contract, (const char *)method, mlen, input, ilen, assets, nassets,

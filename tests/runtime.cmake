@@ -1,0 +1,8 @@
+# Supervisor tests through libdvm (runtime.h) with signed transactions.
+add_library(dvm_chainkit STATIC ${CMAKE_CURRENT_LIST_DIR}/common/chainkit.c)
+target_include_directories(dvm_chainkit PUBLIC ${CMAKE_CURRENT_LIST_DIR}/common)
+target_link_libraries(dvm_chainkit PUBLIC dvm_rt dvm_asm)
+
+add_executable(test_chain ${CMAKE_CURRENT_LIST_DIR}/runtime/test_chain.c)
+target_link_libraries(test_chain PRIVATE dvm_chainkit)
+add_test(NAME rt_chain COMMAND test_chain ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
