@@ -1,7 +1,8 @@
 /* state_commit.c — block commit (spec/state.md §6-§8):
  *   1. net changes: each state-table key of the overlay against its value in
  *      the snapshot (= the last committed block); unchanged keys drop out;
- *   2. lattice delta of the changes on the store's threads; new sum, root;
+ *   2. lattice delta of the changes; steps 1-2 run on the store's threads;
+ *      then the new sum and root;
  *   3. one LMDB write transaction: overlay writes, records, META; on
  *      MDB_MAP_FULL abort, double the map, redo step 3 from the overlay. */
 #include "state_int.h"
@@ -19,47 +20,136 @@ static MDB_val mval(const void *p, size_t n) {
 }
 
 /* ------------------------------------------------------------------ */
-/* Step 1. In-order walk, so the change list is in key order (not needed
- * for the sum, but keeps everything reproducible). */
+/* Steps 1-2, on the store's threads. The overlay's state entries are
+ * listed in key order; worker w takes a contiguous range, reads each key's
+ * old value in its own read transaction of the same snapshot (worker 0 uses
+ * the overlay's), drops unchanged keys and sums element(new) - element(old)
+ * into its partial sum. The partials are added: the sum is commutative, so
+ * the split cannot change it (spec/state.md §4.4). */
 
-typedef struct collect_ctx {
-  dvm_rt_store *s;
-  MDB_txn *txn;
+typedef struct net_item {
+  const ov_node *node;
   unsigned table;
-  dvm_rt_lthash_change *ch;
-  size_t n;
-  int rc;
-} collect_ctx;
+} net_item;
 
-static void collect(collect_ctx *x, const ov_node *t) {
-  while (t && x->rc == DVM_RT_STATE_OK) {
-    collect(x, t->l);
-    if (x->rc) return;
-    MDB_val k = mval(t->key, t->klen), d;
-    int mrc = mdb_get(x->txn, x->s->dbi[x->table], &k, &d);
-    if (mrc && mrc != MDB_NOTFOUND) {
-      dvm_rt__errf(x->s, "mdb_get(%s) in commit: %s", dvm_rt__table_name(x->table),
-                   mdb_strerror(mrc));
-      x->rc = DVM_RT_STATE_ERR_LMDB;
-      return;
-    }
-    int oldp = mrc == 0, newp = !t->tomb;
-    int same = oldp == newp && (!oldp || (d.mv_size == t->vlen &&
-                                          (!t->vlen || !memcmp(d.mv_data, t->val, t->vlen))));
-    if (!same) {
-      dvm_rt_lthash_change *c = &x->ch[x->n++];
-      c->table = x->table;
-      c->old_present = oldp;
-      c->new_present = newp;
-      c->key.data = t->key;
-      c->key.len = t->klen;
-      c->old_val.data = oldp ? d.mv_data : NULL;
-      c->old_val.len = oldp ? d.mv_size : 0;
-      c->new_val.data = t->val;
-      c->new_val.len = t->vlen;
-    }
+typedef struct net_job {
+  dvm_rt_store *s;
+  const net_item *items;
+  size_t lo, hi;
+  MDB_txn *txn; /* NULL: the worker opens its own */
+  size_t snapshot_id; /* mdb_txn_id of the overlay's snapshot */
+  int rc;       /* DVM_RT_STATE_* */
+  int mrc;      /* the LMDB code behind ERR_LMDB */
+  size_t changed;
+  dvm_rt_lthash sum;
+} net_job;
+
+static void list_nodes(const ov_node *t, unsigned table, net_item *out, size_t *n) {
+  while (t) {
+    list_nodes(t->l, table, out, n);
+    out[*n].node = t;
+    out[(*n)++].table = table;
     t = t->r;
   }
+}
+
+static void *net_work(void *arg) {
+  net_job *j = arg;
+  MDB_txn *txn = j->txn;
+  dvm_rt_lthash e;
+  dvm_rt_lthash_zero(&j->sum);
+  j->changed = 0;
+  if (!txn) {
+    if ((j->mrc = mdb_txn_begin(j->s->env, NULL, MDB_RDONLY, &txn))) {
+      j->rc = DVM_RT_STATE_ERR_LMDB;
+      return NULL;
+    }
+    if (mdb_txn_id(txn) != j->snapshot_id) { /* another process wrote: refuse */
+      mdb_txn_abort(txn);
+      j->rc = DVM_RT_STATE_ERR_LMDB;
+      j->mrc = MDB_BAD_TXN;
+      return NULL;
+    }
+  }
+  for (size_t i = j->lo; i < j->hi; i++) {
+    const ov_node *t = j->items[i].node;
+    unsigned table = j->items[i].table;
+    MDB_val k = mval(t->key, t->klen), d;
+    int mrc = mdb_get(txn, j->s->dbi[table], &k, &d);
+    if (mrc && mrc != MDB_NOTFOUND) {
+      j->mrc = mrc;
+      j->rc = DVM_RT_STATE_ERR_LMDB;
+      break;
+    }
+    int oldp = mrc == 0, newp = !t->tomb;
+    if (oldp == newp &&
+        (!oldp || (d.mv_size == t->vlen && (!t->vlen || !memcmp(d.mv_data, t->val, t->vlen)))))
+      continue; /* no net change */
+    j->changed++;
+    if (oldp) {
+      dvm_rt_lthash_element(&e, table, t->key, t->klen, d.mv_data, d.mv_size);
+      dvm_rt_lthash_sub(&j->sum, &e);
+    }
+    if (newp) {
+      dvm_rt_lthash_element(&e, table, t->key, t->klen, t->val, t->vlen);
+      dvm_rt_lthash_add(&j->sum, &e);
+    }
+  }
+  if (!j->txn) mdb_txn_abort(txn);
+  return NULL;
+}
+
+#define NET_MIN_PER_THREAD 32u /* below this, a thread costs more than it saves */
+#define NET_MAX_THREADS 64u
+
+/* *delta = net lattice change of the overlay's state entries. */
+static int net_delta(dvm_rt_overlay *ov, dvm_rt_lthash *delta) {
+  dvm_rt_store *s = ov->s;
+  size_t n = 0, cap = 0;
+  for (unsigned t = 0; t < DVM_RT_STATE_TABLES; t++) cap += ov->count[t];
+  dvm_rt_lthash_zero(delta);
+  if (!cap) return DVM_RT_STATE_OK;
+  net_item *items = malloc(cap * sizeof *items);
+  net_job *jobs = malloc(NET_MAX_THREADS * sizeof *jobs);
+  pthread_t tid[NET_MAX_THREADS];
+  MDB_txn *base;
+  int rc = !items || !jobs ? DVM_RT_STATE_ERR_NOMEM : dvm_rt__ov_base(ov, &base);
+  if (rc) {
+    free(items);
+    free(jobs);
+    return rc;
+  }
+  for (unsigned t = 0; t < DVM_RT_STATE_TABLES; t++) list_nodes(ov->root[t], t, items, &n);
+
+  size_t nt = s->threads < NET_MAX_THREADS ? s->threads : NET_MAX_THREADS;
+  if (nt > 1 && n / nt < NET_MIN_PER_THREAD) nt = n / NET_MIN_PER_THREAD;
+  if (nt < 1) nt = 1;
+  for (size_t w = 0; w < nt; w++) {
+    jobs[w] = (net_job){.s = s, .items = items, .lo = n * w / nt, .hi = n * (w + 1) / nt,
+                        .snapshot_id = mdb_txn_id(base)};
+  }
+  jobs[0].txn = base;
+  size_t started = 0;
+  for (size_t w = 1; w < nt; w++) {
+    if (pthread_create(&tid[w], NULL, net_work, &jobs[w])) {
+      rc = DVM_RT_STATE_ERR_THREAD;
+      dvm_rt__errf(s, "commit: cannot start lattice thread %zu of %zu", w, nt);
+      break;
+    }
+    started = w;
+  }
+  if (!rc) net_work(&jobs[0]);
+  for (size_t w = 1; w <= started; w++) pthread_join(tid[w], NULL);
+  for (size_t w = 0; w < nt && !rc; w++) {
+    if (jobs[w].rc) {
+      rc = jobs[w].rc;
+      dvm_rt__errf(s, "commit: reading old values: %s", mdb_strerror(jobs[w].mrc));
+    }
+    dvm_rt_lthash_add(delta, &jobs[w].sum);
+  }
+  free(items);
+  free(jobs);
+  return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -234,29 +324,12 @@ int dvm_rt_state_commit_cb(dvm_rt_overlay *ov, uint64_t height, dvm_rt_records_f
     return DVM_RT_STATE_ERR_HEIGHT;
   int rc;
 
-  /* 1. net changes against the snapshot. */
-  size_t nstate = 0;
-  for (unsigned t = 0; t < DVM_RT_STATE_TABLES; t++) nstate += ov->count[t];
-  collect_ctx cx = {.s = s, .rc = DVM_RT_STATE_OK};
-  if (nstate && !(cx.ch = malloc(nstate * sizeof *cx.ch))) return DVM_RT_STATE_ERR_NOMEM;
-  if ((rc = dvm_rt__ov_base(ov, &cx.txn))) {
-    free(cx.ch);
-    return rc;
-  }
-  for (unsigned t = 0; t < DVM_RT_STATE_TABLES && cx.rc == DVM_RT_STATE_OK; t++) {
-    cx.table = t;
-    collect(&cx, ov->root[t]);
-  }
-  /* 2. lattice delta (reads the snapshot's pages, so before releasing it). */
+  /* 1-2. net changes against the snapshot and their lattice delta (reads
+   * the snapshot's pages, so before releasing it). */
   dvm_rt_lthash sum = s->sum, delta;
-  rc = cx.rc;
-  if (rc == DVM_RT_STATE_OK) rc = dvm_rt_lthash_delta(&delta, cx.ch, cx.n, s->threads);
-  free(cx.ch);
+  rc = net_delta(ov, &delta);
   dvm_rt__ov_base_release(ov);
-  if (rc) {
-    if (rc == DVM_RT_STATE_ERR_THREAD) dvm_rt__errf(s, "commit: cannot start lattice threads");
-    return rc;
-  }
+  if (rc) return rc;
   dvm_rt_lthash_add(&sum, &delta);
   uint8_t root[DVM_RT_ROOT_BYTES];
   dvm_rt_lthash_root(&sum, root);
