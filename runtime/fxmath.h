@@ -2,7 +2,7 @@
  *
  * Private header of the runtime layer; normative text in spec/fxmath.md.
  *
- * Representation: an `dvm_fx` is a signed 64-bit integer scaled by 1e9
+ * Representation: a `dvm_fx` is a signed 64-bit integer scaled by 1e9
  * (DVM_FX_ONE), used for prices, rates, volatilities and times in years.
  * Amounts are unsigned 64-bit base units.  One "ulp" below is one unit of the
  * last place, 1e-9.
@@ -42,7 +42,7 @@ typedef int64_t dvm_fx;
 #define DVM_FX_EDIVZERO (-3) /* mul_div with divisor 0 */
 #define DVM_FX_EINVAL (-4)  /* NULL pointer or unknown rounding mode */
 
-/* The message for a status code ("ok", "argument outside domain", ...);
+/* The message for a status code ("ok", "fxmath: result out of range", ...);
  * a static string, never NULL, also for unknown codes. */
 const char *dvm_fx_strerror(int status);
 
@@ -55,13 +55,13 @@ const char *dvm_fx_strerror(int status);
 /* ---- gas costs (spec/fxmath.md §Gas) ------------------------------------ */
 #define DVM_FX_GAS_MUL_DIV 10
 #define DVM_FX_GAS_MUL_DIV_U64 10
-#define DVM_FX_GAS_EXP 60
-#define DVM_FX_GAS_LN 100
+#define DVM_FX_GAS_EXP 65
+#define DVM_FX_GAS_LN 85
 #define DVM_FX_GAS_SQRT 25
-#define DVM_FX_GAS_POW 200
-#define DVM_FX_GAS_CDF 230
-#define DVM_FX_GAS_PDF 60
-#define DVM_FX_GAS_BLACK_SCHOLES 850
+#define DVM_FX_GAS_POW 160
+#define DVM_FX_GAS_CDF 150
+#define DVM_FX_GAS_PDF 65
+#define DVM_FX_GAS_BLACK_SCHOLES 750
 
 /* a*b/c, exact 128-bit product, one rounding with `mode` (DVM_FX_RND_*).
  * Domain: any int64 a, b; c != 0.  Error: exactly rounded (0 ulp of the

@@ -239,43 +239,39 @@ int dvm_fx_pow(dvm_fx x, dvm_fx y, dvm_fx *out) {
 #define FX_CDF_TERMS 13
 
 /* Q(u) for u >= 0 by a Taylor expansion around the nearest grid point
- * a = j/16 (|h| = |u - a| <= 1/32):
- *   Q(a + h) = Q(a) - phi(a) * h * sum_{m>=0} (-1)^m G_m / (m + 1),
- *   G_m = He_m(a) h^m / m!,  G_{m+1} = (a h G_m - h^2 G_{m-1}) / (m + 1),
- * He the probabilists' Hermite polynomials.  Terms m = 0 .. FX_CDF_TERMS;
+ * a = j/16 (|h| = |u - a| <= 1/32).  Since Q' = -phi and
+ * phi(a + t) = phi(a) e^(-a t - t^2/2) = phi(a) sum g_m t^m with
+ * (m + 1) g_{m+1} = -a g_m - g_{m-1}  (g_m = (-1)^m He_m(a) / m!),
+ *   Q(a + h) = Q(a) - phi(a) * h * sum_{m>=0} g'_m h^m,   g'_m = g_m / (m + 1),
+ *   g'_{m+1} = -(a (m+1) g'_m + m g'_{m-1}) / ((m+1)(m+2)),
+ * where a (m+1) = j (m+1) / 16 and m are small integers: one Q96 product per
+ * step for the recurrence and one for Horner.  Terms m = 0 .. FX_CDF_TERMS;
  * over all 161 grid points and |h| <= 1/32 the first omitted term,
- * phi(a) |h| |G_14| / 15, is < 2^-99 and the later ones fall by > 2^6 each
- * (maximum computed over the grid; spec/fxmath.md §5). */
+ * phi(a) |h|^15 |g'_14|, is < 2^-99 and later ones fall by > 2^6 each
+ * (maximum computed over the grid; spec/fxmath.md §5).  Over the grid
+ * |g'_m| < 205 < 2^8 for m <= 14, so |j (m+1) g'_m| < 2^116 in Q96. */
 static fxu128 fx_upper_pos(fxu128 u) {
   fxu128 j;
-  fxi128 a, h, A, B, g0, g1, g2, sum, corr;
+  fxi128 h, g[FX_CDF_TERMS + 1], p, q;
   int m;
   if (u >= FXQ_ONE * 10 + ((fxu128)1 << (FXQ_SHIFT - 5)))
     return 0; /* Q(10) = 7.6e-24 < 2^-76 */
   j = (u + ((fxu128)1 << (FXQ_SHIFT - FXT_CDF_STEP_LOG2 - 1))) >> (FXQ_SHIFT - FXT_CDF_STEP_LOG2);
-  a = (fxi128)(j << (FXQ_SHIFT - FXT_CDF_STEP_LOG2)); /* j <= 160 */
-  h = (fxi128)u - a;
-  A = fx_smulq(a, h);
-  B = fx_smulq(h, h);
-  g0 = (fxi128)FXQ_ONE;
-  g1 = A;
-  sum = (fxi128)fxt_inv[1] - fx_smulq(g1, (fxi128)fxt_inv[2]);
-  for (m = 1; m < FX_CDF_TERMS; m++) {
-    g2 = fx_smulq(fx_smulq(A, g1) - fx_smulq(B, g0), (fxi128)fxt_inv[m + 1]);
-    if (m % 2 == 1)
-      sum += fx_smulq(g2, (fxi128)fxt_inv[m + 2]);
-    else
-      sum -= fx_smulq(g2, (fxi128)fxt_inv[m + 2]);
-    g0 = g1;
-    g1 = g2;
-  }
-  corr = fx_smulq((fxi128)fxt_cdf_phi[j], fx_smulq(h, sum));
-  a = (fxi128)fxt_cdf_q[j] - corr;
-  if (a < 0)
+  h = (fxi128)u - (fxi128)(j << (FXQ_SHIFT - FXT_CDF_STEP_LOG2)); /* j <= 160 */
+  g[0] = (fxi128)FXQ_ONE;
+  g[1] = -(fxi128)(j << (FXQ_SHIFT - FXT_CDF_STEP_LOG2 - 1)); /* -a / 2 */
+  for (m = 1; m < FX_CDF_TERMS; m++)
+    g[m + 1] = -fx_smulq((fxi128)j * (m + 1) * g[m] / (1 << FXT_CDF_STEP_LOG2) + (fxi128)m * g[m - 1],
+                         (fxi128)fxt_inv_pair[m]);
+  p = g[FX_CDF_TERMS];
+  for (m = FX_CDF_TERMS - 1; m >= 0; m--)
+    p = g[m] + fx_smulq(p, h);
+  q = (fxi128)fxt_cdf_q[j] - fx_smulq((fxi128)fxt_cdf_phi[j], fx_smulq(h, p));
+  if (q < 0)
     return 0;
-  if (a > (fxi128)FXQ_ONE)
+  if (q > (fxi128)FXQ_ONE)
     return FXQ_ONE;
-  return (fxu128)a;
+  return (fxu128)q;
 }
 
 fxu128 dvm_fxi_upper(fxi128 x) {

@@ -19,7 +19,7 @@ CDF_N = 161                # j = 0 .. 160, a = 0 .. 10
 EXP_TERMS = 11             # 1/n!, n = 0 .. 10
 EXP_TAB_HALF = 23          # e^(j/64), j = -23 .. 23
 ATANH_TERMS = 19           # 1/(2j+1), j = 0 .. 18
-INV_N = 24                 # 1/n, n = 0 .. 23 (0 unused)
+INV_PAIR = 16              # 1/((m+1)(m+2)), m = 0 .. 15
 
 def c128(v):
     assert 0 <= v < 1 << 128, v
@@ -46,7 +46,7 @@ def main():
             invfact.append(fxref.q96(D(1) / fact))
         exptab = [fxref.q96((D(j) / 64).exp()) for j in range(-EXP_TAB_HALF, EXP_TAB_HALF + 1)]
         atanh = [fxref.q96(D(1) / (2 * j + 1)) for j in range(ATANH_TERMS)]
-        inv = [0] + [fxref.q96(D(1) / n) for n in range(1, INV_N)]
+        invp = [fxref.q96(D(1) / ((m + 1) * (m + 2))) for m in range(INV_PAIR)]
         cq = [fxref.q96(fxref.upper(D(j) / (1 << CDF_STEP_LOG2))) for j in range(CDF_N)]
         cp = [fxref.q96(fxref.pdf(D(j) / (1 << CDF_STEP_LOG2))) for j in range(CDF_N)]
         invln2_q32 = int((D(2) ** 32 / ln2).to_integral_value())
@@ -62,13 +62,13 @@ def main():
     p.append("#define FXT_EXP_TERMS %d" % EXP_TERMS)
     p.append("#define FXT_EXP_TAB_HALF %d" % EXP_TAB_HALF)
     p.append("#define FXT_ATANH_TERMS %d" % ATANH_TERMS)
-    p.append("#define FXT_INV_N %d" % INV_N)
+    p.append("#define FXT_INV_PAIR %d" % INV_PAIR)
     p.append("#define FXT_CDF_N %d" % CDF_N)
     p.append("#define FXT_CDF_STEP_LOG2 %d\n" % CDF_STEP_LOG2)
     p.append(table("fxt_inv_fact", invfact, "1/n!"))
     p.append(table("fxt_exp_tab", exptab, "e^(j/64), j = -23 .. 23 (index j + 23)"))
     p.append(table("fxt_atanh", atanh, "1/(2j+1)"))
-    p.append(table("fxt_inv", inv, "1/n (entry 0 unused)"))
+    p.append(table("fxt_inv_pair", invp, "1/((m+1)(m+2))"))
     p.append(table("fxt_cdf_q", cq, "Q(j/16) = P(Z > j/16)"))
     p.append(table("fxt_cdf_phi", cp, "phi(j/16), the standard normal density"))
     p.append("\n#endif")
