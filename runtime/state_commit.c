@@ -198,7 +198,7 @@ static int write_block(write_ctx *x, const dvm_rt_overlay *ov, const dvm_rt_reco
   dvm_rt_store *s = x->s;
   x->mrc = 0;
   x->what = "mdb_txn_begin";
-  x->table = DVM_RT_T_META;
+  x->table = DVM_RT_TABLE_COUNT; /* no table */
   int r = mdb_txn_begin(s->env, NULL, 0, &x->txn);
   if (r) return r;
   for (unsigned t = 0; t < DVM_RT_TABLE_COUNT && !x->mrc; t++) {
@@ -237,6 +237,7 @@ static int write_block(write_ctx *x, const dvm_rt_overlay *ov, const dvm_rt_reco
     return x->mrc;
   }
   x->what = "mdb_txn_commit";
+  x->table = DVM_RT_TABLE_COUNT;
   return mdb_txn_commit(x->txn); /* frees the txn whatever the result */
 }
 
@@ -347,8 +348,12 @@ int dvm_rt_state_commit_cb(dvm_rt_overlay *ov, uint64_t height, dvm_rt_records_f
       if ((rc = grow_map(s)) == DVM_RT_STATE_OK) continue;
       if (rc == DVM_RT_STATE_ERR_BUSY) return rc; /* nothing written; not FAILED */
     } else {
-      dvm_rt__errf(s, "%s(%s) for block %llu: %s", wx.what, dvm_rt__table_name(wx.table),
-                   (unsigned long long)height, mdb_strerror(mrc));
+      if (wx.table < DVM_RT_TABLE_COUNT)
+        dvm_rt__errf(s, "%s(%s) for block %llu: %s", wx.what, dvm_rt__table_name(wx.table),
+                     (unsigned long long)height, mdb_strerror(mrc));
+      else
+        dvm_rt__errf(s, "%s for block %llu: %s", wx.what, (unsigned long long)height,
+                     mdb_strerror(mrc));
       rc = DVM_RT_STATE_ERR_LMDB;
     }
     s->failed = 1; /* the previous block is intact; refuse writes until reset */

@@ -8,6 +8,8 @@
 
 #include <lmdb.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 static dvm_rt_store *open_opts(const char *dir, size_t initial, size_t max, unsigned threads) {
   dvm_rt_store *s = NULL;
@@ -376,7 +378,55 @@ static void commit_callback(void) {
   test_rmdir(dir);
 }
 
+/* A write that fails inside LMDB (file size limit: EFBIG at commit): the
+ * previous block survives, the store is FAILED, reset lets the same overlay
+ * commit once the disk accepts it. */
+static void failed_write(void) {
+  char dir[256];
+  test_tmpdir(dir, sizeof dir, "efbig");
+  dvm_rt_store *s = open_opts(dir, 64u << 20, 0, 1);
+  dvm_rt_overlay *ov;
+  uint8_t r0[32], r[32];
+  uint64_t h;
+  CHECK_RC(dvm_rt_overlay_begin(s, &ov), 0);
+  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, "a", 1, "1", 1), 0);
+  CHECK_RC(dvm_rt_state_commit(ov, 0, NULL, 0, r0), 0);
+
+  uint8_t *big = calloc(1, 4u << 20);
+  for (int i = 0; i < 4; i++) {
+    char k[4] = {'b', 'i', 'g', (char)('0' + i)};
+    CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_CODE, k, 4, big + (i << 20), 1u << 20), 0);
+  }
+  struct rlimit old, lim;
+  CHECK(getrlimit(RLIMIT_FSIZE, &old) == 0);
+  lim = old;
+  lim.rlim_cur = 1u << 20; /* the file may not grow past 1 MiB */
+  signal(SIGXFSZ, SIG_IGN);
+  CHECK(setrlimit(RLIMIT_FSIZE, &lim) == 0);
+  CHECK_RC(dvm_rt_state_commit(ov, 1, NULL, 0, r), DVM_RT_STATE_ERR_LMDB);
+  fprintf(stderr, "(expected failure: %s)\n", dvm_rt_store_errmsg(s));
+  CHECK(dvm_rt_store_errmsg(s)[0] != 0);
+  CHECK_RC(dvm_rt_state_commit(ov, 1, NULL, 0, r), DVM_RT_STATE_ERR_FAILED);
+  CHECK_RC(dvm_rt_store_last(s, &h, r), 0);
+  CHECK(h == 0 && !memcmp(r, r0, 32));
+  CHECK(setrlimit(RLIMIT_FSIZE, &old) == 0);
+  signal(SIGXFSZ, SIG_DFL);
+  CHECK_RC(dvm_rt_store_audit(s, NULL), 0); /* block 0, intact */
+  CHECK_RC(dvm_rt_store_reset(s), 0);
+  CHECK_RC(dvm_rt_state_commit(ov, 1, NULL, 0, r), 0);
+  dvm_rt_overlay_free(ov);
+  dvm_rt_store_close(s);
+  s = open_opts(dir, 1 << 20, 0, 1);
+  CHECK_RC(dvm_rt_store_last(s, &h, r0), 0);
+  CHECK(h == 1 && !memcmp(r, r0, 32));
+  CHECK_RC(dvm_rt_store_audit(s, NULL), 0);
+  dvm_rt_store_close(s);
+  free(big);
+  test_rmdir(dir);
+}
+
 int main(void) {
+  failed_write();
   commit_callback();
   growth();
   failed_commit();
