@@ -425,7 +425,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
       }
       used += o.gas_used;
       if (status == DVM_RT_CALL_OK) status = o.status;
-      receipt_call(&calls, &o, x.logs + mark, x.nlogs - mark);
+      receipt_call(&calls, &o, x.logs ? x.logs + mark : NULL, x.nlogs - mark);
       free(o.ret);
     }
     ncalls = tx->u.call.count;

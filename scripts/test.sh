@@ -13,14 +13,18 @@ scripts/build.sh build -DCMAKE_C_COMPILER=gcc
 echo "== test: gcc"
 ctest --test-dir build -j"$jobs" --output-on-failure
 
-echo "== build: clang-14, ASan + UBSan"
-scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang-14 -DDVM_SANITIZE=ON -DDVM_BENCH=OFF
-echo "== test: clang-14, ASan + UBSan"
+echo "== build: clang-14 -O0, ASan + UBSan"
+scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=Debug \
+  -DDVM_SANITIZE=ON -DDVM_BENCH=OFF
+echo "== test: clang-14 -O0, ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure
 
 echo "== consensus code: no floating point"
 scripts/check_no_float.sh
+
+echo "== cross-build determinism: gcc -O2 and clang -O0 + sanitizers run the same blocks"
+scripts/cross_build_check.sh build build-asan
 
 if [ -x fuzz/ci_smoke.sh ]; then
   echo "== fuzzing smoke run"

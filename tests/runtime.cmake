@@ -6,3 +6,11 @@ target_link_libraries(dvm_chainkit PUBLIC dvm_rt dvm_asm)
 add_executable(test_chain ${CMAKE_CURRENT_LIST_DIR}/runtime/test_chain.c)
 target_link_libraries(test_chain PRIVATE dvm_chainkit)
 add_test(NAME rt_chain COMMAND test_chain ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
+
+add_executable(det_run ${CMAKE_CURRENT_LIST_DIR}/runtime/det_run.c)
+target_link_libraries(det_run PRIVATE dvm_chainkit)
+add_test(NAME rt_determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/determinism.sh
+                                     $<TARGET_FILE:det_run> ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
+add_test(NAME rt_crash COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/crash.sh
+                               $<TARGET_FILE:det_run> ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts 40)
+set_tests_properties(rt_crash PROPERTIES TIMEOUT 300)
