@@ -128,6 +128,11 @@ int dvm_rt__ov_base(dvm_rt_overlay *ov, MDB_txn **txn) {
 
 void dvm_rt__ov_base_release(dvm_rt_overlay *ov) {
   if (ov->base) {
+    for (unsigned t = 0; t < DVM_RT_TABLE_COUNT; t++)
+      if (ov->cur[t]) {
+        mdb_cursor_close(ov->cur[t]);
+        ov->cur[t] = NULL;
+      }
     mdb_txn_abort(ov->base);
     ov->base = NULL;
     pthread_rwlock_unlock(&ov->s->map_lock);
@@ -272,10 +277,8 @@ int dvm_rt_overlay_get(dvm_rt_overlay *ov, unsigned table, const void *key, size
   return DVM_RT_STATE_OK;
 }
 
-int dvm_rt__merged_next(MDB_txn *txn, MDB_dbi dbi, const ov_node *ov_root, const void *after,
+int dvm_rt__merged_next(MDB_cursor *c, const ov_node *ov_root, const void *after,
                         size_t after_len, dvm_rt_bytes *key, dvm_rt_bytes *val) {
-  MDB_cursor *c;
-  if (mdb_cursor_open(txn, dbi, &c)) return DVM_RT_STATE_ERR_LMDB;
   MDB_val lk, lv;
   int lrc;
   if (after_len == 0) {
@@ -329,7 +332,6 @@ int dvm_rt__merged_next(MDB_txn *txn, MDB_dbi dbi, const ov_node *ov_root, const
     if (cmp == 0) lrc = mdb_cursor_get(c, &lk, &lv, MDB_NEXT);
     o = treap_succ(ov_root, o->key, o->klen);
   }
-  mdb_cursor_close(c);
   return rc;
 }
 
@@ -340,7 +342,12 @@ int dvm_rt_overlay_next(dvm_rt_overlay *ov, unsigned table, const void *after,
   MDB_txn *txn;
   int rc = dvm_rt__ov_base(ov, &txn);
   if (rc) return rc;
-  rc = dvm_rt__merged_next(txn, ov->s->dbi[table], ov->root[table], after, after_len, key, val);
+  if (!ov->cur[table] && mdb_cursor_open(txn, ov->s->dbi[table], &ov->cur[table])) {
+    ov->cur[table] = NULL;
+    dvm_rt__errf(ov->s, "mdb_cursor_open(%s) failed", dvm_rt__table_name(table));
+    return DVM_RT_STATE_ERR_LMDB;
+  }
+  rc = dvm_rt__merged_next(ov->cur[table], ov->root[table], after, after_len, key, val);
   if (rc == DVM_RT_STATE_ERR_LMDB)
     dvm_rt__errf(ov->s, "cursor over %s failed", dvm_rt__table_name(table));
   return rc;

@@ -69,6 +69,7 @@ struct dvm_rt_overlay {
   uint64_t next_serial;             /* block level is serial 0 */
   size_t bytes;
   MDB_txn *base;                    /* snapshot read txn or NULL */
+  MDB_cursor *cur[DVM_RT_TABLE_COUNT]; /* cursors of `base` for next(), opened lazily */
 };
 
 /* Set *msg (printf-style) as the store's last error text. */
@@ -81,9 +82,9 @@ int dvm_rt__keycmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
  * (no block yet: height 0, empty root/sum) or ERR_CORRUPT / ERR_LMDB. */
 int dvm_rt__meta_read(dvm_rt_store *s, MDB_txn *txn, uint64_t *height, uint8_t root[32],
                       dvm_rt_lthash *sum);
-/* Merged successor: smallest key > after in LMDB (txn, dbi) overlaid by the
- * treap `ov_root` (NULL for none). */
-int dvm_rt__merged_next(MDB_txn *txn, MDB_dbi dbi, const ov_node *ov_root, const void *after,
+/* Merged successor: smallest key > after in LMDB (cursor `c` of the
+ * table, in a read txn) overlaid by the treap `ov_root` (NULL for none). */
+int dvm_rt__merged_next(MDB_cursor *c, const ov_node *ov_root, const void *after,
                         size_t after_len, dvm_rt_bytes *key, dvm_rt_bytes *val);
 /* Overlay's snapshot transaction: open it (shared map lock) if needed. */
 int dvm_rt__ov_base(dvm_rt_overlay *ov, MDB_txn **txn);

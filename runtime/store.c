@@ -251,12 +251,13 @@ int dvm_rt_store_reset(dvm_rt_store *s) {
 struct dvm_rt_view {
   dvm_rt_store *s;
   MDB_txn *txn;
+  MDB_cursor *cur[DVM_RT_TABLE_COUNT]; /* for next(), opened lazily */
 };
 
 int dvm_rt_view_begin(dvm_rt_store *s, dvm_rt_view **out) {
   if (!out) return DVM_RT_STATE_ERR_ARG;
   *out = NULL;
-  dvm_rt_view *v = malloc(sizeof *v);
+  dvm_rt_view *v = calloc(1, sizeof *v);
   if (!v) return DVM_RT_STATE_ERR_NOMEM;
   v->s = s;
   if (pthread_rwlock_rdlock(&s->map_lock)) {
@@ -274,6 +275,8 @@ int dvm_rt_view_begin(dvm_rt_store *s, dvm_rt_view **out) {
 
 void dvm_rt_view_end(dvm_rt_view *v) {
   if (!v) return;
+  for (unsigned t = 0; t < DVM_RT_TABLE_COUNT; t++)
+    if (v->cur[t]) mdb_cursor_close(v->cur[t]);
   mdb_txn_abort(v->txn);
   pthread_rwlock_unlock(&v->s->map_lock);
   free(v);
@@ -298,7 +301,11 @@ int dvm_rt_view_next(dvm_rt_view *v, unsigned table, const void *after, size_t a
                      dvm_rt_bytes *key, dvm_rt_bytes *val) {
   if (table >= DVM_RT_TABLE_COUNT) return DVM_RT_STATE_ERR_ARG;
   if (after_len > DVM_RT_KEY_MAX || (after_len && !after)) return DVM_RT_STATE_ERR_SIZE;
-  return dvm_rt__merged_next(v->txn, v->s->dbi[table], NULL, after, after_len, key, val);
+  if (!v->cur[table] && mdb_cursor_open(v->txn, v->s->dbi[table], &v->cur[table])) {
+    v->cur[table] = NULL;
+    return DVM_RT_STATE_ERR_LMDB;
+  }
+  return dvm_rt__merged_next(v->cur[table], NULL, after, after_len, key, val);
 }
 
 int dvm_rt_view_last(dvm_rt_view *v, uint64_t *height, uint8_t root[DVM_RT_ROOT_BYTES]) {
