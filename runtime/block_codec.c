@@ -126,9 +126,7 @@ int dvm_block_decode(const uint8_t *buf, size_t len, dvm_block *b, char *err, si
   }
   for (uint32_t i = 0; i < n; i++) {
     at = r.off;
-    char what[48];
-    snprintf(what, sizeof what, "tx %u length", i);
-    rc = dvm_rd_need(&r, 4, what);
+    rc = dvm_rd_need(&r, 4, "tx %u length", i);
     if (rc) goto fail;
     uint32_t tl = dvm_ld32(r.p + r.off);
     r.off += 4;
@@ -137,8 +135,7 @@ int dvm_block_decode(const uint8_t *buf, size_t len, dvm_block *b, char *err, si
                        DVM_TX_MAX_BYTES);
       goto fail;
     }
-    snprintf(what, sizeof what, "tx %u", i);
-    rc = dvm_rd_need(&r, tl, what);
+    rc = dvm_rd_need(&r, tl, "tx %u", i);
     if (rc) goto fail;
     char sub[200];
     rc = dvm_tx_decode_at(r.p + r.off, tl, r.off, &b->txs[i], sub, sizeof sub);

@@ -55,9 +55,14 @@ int dvm_rd_fail(dvm_rd *r, size_t at, int code, const char *fmt, ...) {
   return code;
 }
 
-int dvm_rd_need(dvm_rd *r, size_t n, const char *what) {
+int dvm_rd_need(dvm_rd *r, size_t n, const char *what, ...) {
   if (r->len - r->off >= n) return 0;
-  return dvm_rd_fail(r, r->off, DVM_TX_ERR_TRUNCATED, "%s: needs %zu bytes, %zu remain", what, n,
+  char name[96];
+  va_list ap;
+  va_start(ap, what);
+  vsnprintf(name, sizeof name, what, ap);
+  va_end(ap);
+  return dvm_rd_fail(r, r->off, DVM_TX_ERR_TRUNCATED, "%s: needs %zu bytes, %zu remain", name, n,
                      r->len - r->off);
 }
 
@@ -80,9 +85,9 @@ const char *dvm_tx_strerror(int code) {
 /* ------------------------------------------------------------------ */
 /* Decoding. Every field is read through these; each names its field. */
 
-#define NEED(r, n, what)                                                                           \
+#define NEED(r, n, ...)                                                                            \
   do {                                                                                             \
-    int rc_ = dvm_rd_need((r), (n), (what));                                                       \
+    int rc_ = dvm_rd_need((r), (n), __VA_ARGS__);                                                  \
     if (rc_) return rc_;                                                                           \
   } while (0)
 
@@ -158,9 +163,7 @@ static int decode_deploy(dvm_rd *r, dvm_tx *tx) {
 }
 
 static int decode_one_call(dvm_rd *r, dvm_tx_call *c, unsigned i) {
-  char what[64];
-  snprintf(what, sizeof what, "call %u contract and method_len", i);
-  NEED(r, 33, what);
+  NEED(r, 33, "call %u contract and method_len", i);
   memcpy(c->contract, r->p + r->off, 32);
   r->off += 32;
   size_t at = r->off;
@@ -169,8 +172,7 @@ static int decode_one_call(dvm_rd *r, dvm_tx_call *c, unsigned i) {
   if (ml > DVM_TX_MAX_METHOD)
     return dvm_rd_fail(r, at, DVM_TX_ERR_LIMIT, "call %u method_len %u above %u", i, ml,
                        DVM_TX_MAX_METHOD);
-  snprintf(what, sizeof what, "call %u method", i);
-  NEED(r, ml, what);
+  NEED(r, ml, "call %u method", i);
   for (unsigned k = 0; k < ml; k++)
     if (!is_method_char(r->p[r->off + k]))
       return dvm_rd_fail(r, r->off + k, DVM_TX_ERR_FIELD,
@@ -179,19 +181,16 @@ static int decode_one_call(dvm_rd *r, dvm_tx_call *c, unsigned i) {
   c->method_len = ml;
   r->off += ml;
   at = r->off;
-  snprintf(what, sizeof what, "call %u input_len", i);
-  NEED(r, 4, what);
+  NEED(r, 4, "call %u input_len", i);
   uint32_t n = rd_u32(r);
   if (n > DVM_TX_MAX_INPUT)
     return dvm_rd_fail(r, at, DVM_TX_ERR_LIMIT, "call %u input_len %u above %u", i, n,
                        DVM_TX_MAX_INPUT);
-  snprintf(what, sizeof what, "call %u input", i);
-  NEED(r, n, what);
+  NEED(r, n, "call %u input", i);
   c->input = n ? r->p + r->off : NULL;
   c->input_len = n;
   r->off += n;
-  snprintf(what, sizeof what, "call %u gas_limit and asset_count", i);
-  NEED(r, 9, what);
+  NEED(r, 9, "call %u gas_limit and asset_count", i);
   c->gas_limit = rd_u64(r);
   at = r->off;
   uint8_t na = rd_u8(r);
@@ -200,8 +199,7 @@ static int decode_one_call(dvm_rd *r, dvm_tx_call *c, unsigned i) {
                        DVM_TX_MAX_ASSETS);
   c->asset_count = na;
   for (unsigned k = 0; k < na; k++) {
-    snprintf(what, sizeof what, "call %u asset %u", i, k);
-    NEED(r, 12, what);
+    NEED(r, 12, "call %u asset %u", i, k);
     at = r->off;
     c->assets[k].asset = rd_u32(r);
     c->assets[k].amount = rd_u64(r);
@@ -246,7 +244,6 @@ static int decode_system(dvm_rd *r, dvm_tx *tx) {
   if (n == 0) return dvm_rd_fail(r, at, DVM_TX_ERR_FIELD, "system count is zero");
   if (n > DVM_TX_MAX_UPDATES)
     return dvm_rd_fail(r, at, DVM_TX_ERR_LIMIT, "system count %u above %u", n, DVM_TX_MAX_UPDATES);
-  char what[64];
   if (sk == DVM_SYS_ORACLE) {
     NEED(r, (size_t)n * DVM_TX_ORACLE_BYTES, "oracle entries (20 bytes each)");
     dvm_tx_oracle *o = calloc(n, sizeof *o);
@@ -271,27 +268,23 @@ static int decode_system(dvm_rd *r, dvm_tx *tx) {
   tx->u.sys.count = n;
   for (unsigned i = 0; i < n; i++) {
     at = r->off;
-    snprintf(what, sizeof what, "param %u key_len", i);
-    NEED(r, 1, what);
+    NEED(r, 1, "param %u key_len", i);
     uint8_t kl = rd_u8(r);
     if (kl == 0) return dvm_rd_fail(r, at, DVM_TX_ERR_FIELD, "param %u key_len is zero", i);
     if (kl > 64)
       return dvm_rd_fail(r, at, DVM_TX_ERR_LIMIT, "param %u key_len %u above 64", i, kl);
-    snprintf(what, sizeof what, "param %u key", i);
-    NEED(r, kl, what);
+    NEED(r, kl, "param %u key", i);
     p[i].key = r->p + r->off;
     p[i].key_len = kl;
     r->off += kl;
     if (i > 0 && key_cmp(p[i].key, kl, p[i - 1].key, p[i - 1].key_len) <= 0)
       return dvm_rd_fail(r, at, DVM_TX_ERR_FIELD, "param %u: key not above the previous key", i);
     at = r->off;
-    snprintf(what, sizeof what, "param %u val_len", i);
-    NEED(r, 2, what);
+    NEED(r, 2, "param %u val_len", i);
     uint16_t vl = rd_u16(r);
     if (vl > 1024)
       return dvm_rd_fail(r, at, DVM_TX_ERR_LIMIT, "param %u val_len %u above 1024", i, vl);
-    snprintf(what, sizeof what, "param %u val", i);
-    NEED(r, vl, what);
+    NEED(r, vl, "param %u val", i);
     p[i].val = vl ? r->p + r->off : NULL;
     p[i].val_len = vl;
     r->off += vl;

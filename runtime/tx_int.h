@@ -52,8 +52,9 @@ typedef struct dvm_rd {
 /* Format "at byte N: <fmt>" into r->err; returns code. */
 int dvm_rd_fail(dvm_rd *r, size_t at, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Ensure n more bytes; else TRUNCATED naming `what`. */
-int dvm_rd_need(dvm_rd *r, size_t n, const char *what);
+/* Ensure n more bytes; else TRUNCATED naming the field (printf-style
+ * `what`, formatted only on failure: the success path stays cheap). */
+int dvm_rd_need(dvm_rd *r, size_t n, const char *what, ...) __attribute__((format(printf, 3, 4)));
 
 /* A writer; p == NULL only counts (off grows, nothing is stored). */
 typedef struct dvm_wr {

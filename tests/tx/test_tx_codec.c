@@ -578,7 +578,42 @@ static void test_worked_example(void) {
   free(enc);
 }
 
-int main(void) {
+/* spec/tx.md §4 shows the same bytes: compare its code block with the
+ * pinned text (hex digits only, whitespace ignored). */
+static void strip_ws(const char *in, char *out, size_t cap) {
+  size_t k = 0;
+  for (; *in && k + 1 < cap; in++)
+    if (*in != ' ' && *in != '\n' && *in != '\r' && *in != '\t') out[k++] = *in;
+  out[k] = 0;
+}
+
+static void test_spec_example(const char *path) {
+  FILE *f = fopen(path, "rb");
+  CHECK(f != NULL);
+  if (!f) return;
+  static char text[1 << 16];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  const char *a = strstr(text, "\nencoding  "), *b = a ? strstr(a, "\nsign_hash ") : NULL;
+  const char *c = b ? strstr(b, "\nid        ") : NULL;
+  CHECK(a && b && c);
+  if (!a || !b || !c) return;
+  static char spec[4096], pinned[4096], line[600];
+  snprintf(line, sizeof line, "%.*s", (int)(c + 80 - a), a); /* encoding, sign_hash, id lines */
+  strip_ws(line, spec, sizeof spec);
+  strip_ws(k_example_hex, pinned, sizeof pinned);
+  /* pinned starts with "pk<hex>": drop it; both then read encoding...sign_hash...id... */
+  const char *p = strstr(pinned, "encoding");
+  g_checks++;
+  if (!p || strncmp(spec, p, strlen(p)) != 0) {
+    g_failures++;
+    fprintf(stderr, "spec/tx.md §4 differs from the pinned example:\nspec   %s\npinned %s\n", spec,
+            p ? p : "(none)");
+  }
+}
+
+int main(int argc, char **argv) {
   test_round_trips();
   test_layout();
   test_header_errors();
@@ -587,6 +622,7 @@ int main(void) {
   test_system_errors();
   test_encode_refusals();
   test_worked_example();
+  if (argc > 1) test_spec_example(argv[1]);
   printf("tx_codec: %d decode cases\n", g_cases);
   return test_report("tx_codec");
 }
