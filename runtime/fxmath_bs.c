@@ -57,10 +57,11 @@ static fxi128 fx_ratio_q96(fxi128 a, uint64_t b, uint64_t d1, uint64_t d2) {
 
 /* gamma = phi / (S v) as an fx: round(phi * 1e18 / (S_fx * v)) with phi, v
  * in Q96 (v > 0).  v is truncated to its 64 leading bits (relative error
- * < 2^-62); 16 extra bits are kept for the final rounding. */
+ * < 2^-62); 40 extra bits are kept for the final rounding (the floor
+ * divisions are exact, so the rounding decision is off by < 2^-40 ulp). */
 static int fx_gamma(fxu128 phi, fxu128 v, uint64_t spot, dvm_fx *out) {
   unsigned bl = fx_bitlen128(v), sh = bl > 64 ? bl - 64 : 0;
-  fx_u256 n = fx_mul128(phi, (fxu128)1000000000000000000ull << 16); /* < 2^171 */
+  fx_u256 n = fx_mul128(phi, (fxu128)1000000000000000000ull << 40); /* < 2^195 */
   uint64_t q;
   if (sh > 0) {
     fxu128 lo = fx_u256_shr(n, sh);
@@ -72,7 +73,7 @@ static int fx_gamma(fxu128 phi, fxu128 v, uint64_t spot, dvm_fx *out) {
   }
   fx_u256_divmod64(&n, (uint64_t)(v >> sh));
   fx_u256_divmod64(&n, spot);
-  if (fx_u256_round_shr(n, 16, &q) != 0 || q > (uint64_t)INT64_MAX)
+  if (fx_u256_round_shr(n, 40, &q) != 0 || q > (uint64_t)INT64_MAX)
     return DVM_FX_ERANGE;
   *out = (dvm_fx)q;
   return DVM_FX_OK;
