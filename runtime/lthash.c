@@ -22,7 +22,9 @@ void dvm_rt_lthash_element(dvm_rt_lthash *out, unsigned table, const void *key,
                            size_t klen, const void *val, size_t vlen) {
   uint8_t seed[crypto_stream_chacha20_ietf_KEYBYTES]; /* 32 = BLAKE2b-256 */
   uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
   uint8_t stream[DVM_RT_LTHASH_BYTES];
+#endif
   uint8_t b[4], t = (uint8_t)table;
   crypto_generichash_state st;
 
@@ -39,11 +41,16 @@ void dvm_rt_lthash_element(dvm_rt_lthash *out, unsigned table, const void *key,
   if (vlen) crypto_generichash_update(&st, val, vlen);
   crypto_generichash_final(&st, seed, sizeof seed);
 
-  /* 2048 bytes of ChaCha20 (IETF, 96-bit zero nonce, counter from 0). */
+  /* 2048 bytes of ChaCha20 (IETF, 96-bit zero nonce, counter from 0), read
+   * as little-endian u16 lanes: on a little-endian host straight into the
+   * lanes (saves a copy per element), elsewhere through a buffer. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  crypto_stream_chacha20_ietf((unsigned char *)out->lane, DVM_RT_LTHASH_BYTES, nonce, seed);
+#else
   crypto_stream_chacha20_ietf(stream, sizeof stream, nonce, seed);
   for (unsigned i = 0; i < DVM_RT_LTHASH_LANES; i++)
     out->lane[i] = (uint16_t)(stream[2 * i] | (unsigned)stream[2 * i + 1] << 8);
-  sodium_memzero(seed, sizeof seed);
+#endif
 }
 
 void dvm_rt_lthash_zero(dvm_rt_lthash *h) { memset(h, 0, sizeof *h); }
