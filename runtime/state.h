@@ -168,7 +168,7 @@ void dvm_rt_store_lthash(const dvm_rt_store *s, dvm_rt_lthash *h);
  * Views never write it. */
 const char *dvm_rt_store_errmsg(const dvm_rt_store *s);
 
-/* Current LMDB map size in bytes (grows by doubling when full). Writer's
+/* Current LMDB map size in bytes (grows x2 each time it is full). Writer's
  * thread. */
 size_t dvm_rt_store_map_size(const dvm_rt_store *s);
 
@@ -258,7 +258,7 @@ typedef struct dvm_rt_record {
  * root and lattice sum into META. The lattice sum is updated by each state
  * key's net change (value in the last block against value now), hashed on
  * the store's threads. When the map is full the transaction is aborted, the
- * map doubled and the whole write retried from the overlay.
+ * map grown x2 and the whole write retried from the overlay.
  *
  * Requires depth 0. On OK: `root` (may be NULL) gets the new root, the
  * overlay is empty and based on the new block, ready for the next one.

@@ -4,7 +4,7 @@
  *   2. lattice delta of the changes; steps 1-2 run on the store's threads;
  *      then the new sum and root;
  *   3. one LMDB write transaction: overlay writes, records, META; on
- *      MDB_MAP_FULL abort, double the map, redo step 3 from the overlay. */
+ *      MDB_MAP_FULL abort, grow the map x2, redo step 3 from the overlay. */
 #include "state_int.h"
 
 #include <errno.h>
@@ -241,7 +241,7 @@ static int write_block(write_ctx *x, const dvm_rt_overlay *ov, const dvm_rt_reco
   return mdb_txn_commit(x->txn); /* frees the txn whatever the result */
 }
 
-/* Double the map (capped at map_size_max). Needs no transaction open in
+/* Grow the map x2 (capped at map_size_max). Needs no transaction open in
  * the process: the exclusive map lock waits for views to end, at most
  * DVM_RT_GROW_WAIT_S seconds (a view held by the committing thread itself
  * would otherwise wait forever). */
