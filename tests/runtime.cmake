@@ -14,3 +14,6 @@ add_test(NAME rt_determinism COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/dete
 add_test(NAME rt_crash COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/crash.sh
                                $<TARGET_FILE:det_run> ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts 40)
 set_tests_properties(rt_crash PROPERTIES TIMEOUT 300)
+
+# Consensus code has no floating point (DESIGN §6): sources, and objects when built.
+add_test(NAME no_float COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/check_no_float.sh)

@@ -77,6 +77,41 @@ else
   bad "dvm asm could not build a container"
 fi
 
+# syscalls run against an ephemeral chain: store 42 under "k", read it back, return it
+cat >"$T/sys.s" <<'S'
+  stb [%r10-1], 0x6b
+  stdw [%r10-16], 42
+  mov %r1, %r10
+  sub %r1, 1
+  mov %r2, 1
+  mov %r3, %r10
+  sub %r3, 16
+  mov %r4, 8
+  call dvm_storage_set
+  mov %r1, %r10
+  sub %r1, 1
+  mov %r2, 1
+  mov %r3, %r10
+  sub %r3, 24
+  mov %r4, 8
+  call dvm_storage_get
+  mov %r1, %r10
+  sub %r1, 24
+  mov %r2, 8
+  call dvm_return
+  exit
+S
+# gas: 20 instructions (dvm_return halts: the exit never runs) + set 500 + 5 * 9
+#    + get 200 + 1 + 8 + return 10 + 8 = 792
+expect "exec syscalls" 0 '{"status":"ok","r0":"0x8","gas_used":792,"insns":20,"return":"2a00000000000000"}' "$DVM" exec "$T/sys.s"
+expect "exec syscalls ref" 0 '"gas_used":792,"insns":20,"return":"2a00000000000000"' "$DVM" exec "$T/sys.s" --interp ref
+printf 'lddw %%r1, msg\nmov %%r2, 2\ncall dvm_revert\nexit\n.rodata\nmsg: .ascii "no"\n' >"$T/rev.s"
+expect "exec revert" 1 '"status":"revert"' "$DVM" exec "$T/rev.s"
+expect "exec revert message" 1 '"message":"6e6f"' "$DVM" exec "$T/rev.s"
+printf 'lddw %%r1, 0x7fff12345678\nmov %%r2, 8\nmov %%r3, %%r10\ncall dvm_hash_blake2b\nexit\n' >"$T/hostptr.s"
+expect "exec host pointer" 1 '"trap":"mem_fault","pc":4' "$DVM" exec "$T/hostptr.s"
+if ls /tmp/dvm-exec-* >/dev/null 2>&1; then bad "sandbox directories left behind"; else ok; fi
+
 # errors: usage, load, verifier — exit 2 with a message, nothing on stdout
 expect_err "no program" 2 "usage" "$DVM" exec
 expect_err "missing file" 2 "No such file" "$DVM" exec "$T/nope.bin"
