@@ -180,7 +180,7 @@ static inline int fx_q96_round(fxi128 v, uint64_t scale, int64_t *out) {
   return DVM_FX_OK;
 }
 
-/* ---- internal functions (fxmath_fn.c) ---------------------------------- */
+/* ---- internal functions (fxmath_fn.c; divq and isqrt in fxmath.c) ------ */
 
 /* e^s = mant * 2^k with mant in Q96, mant in [0.70, 1.42]; |s| <= 100.
  * Relative error < 2^-90. */
