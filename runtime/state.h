@@ -9,7 +9,8 @@
  * Read-only views (dvm_rt_view) may be begun, used and ended by any number of
  * other threads at the same time, each view by one thread; they read the last
  * committed block and never block the writer (except map growth, below).
- * Only one process may open a store directory for writing.
+ * Only one process may open a store directory for writing, and a process
+ * opens a directory at most once (an LMDB rule).
  *
  * Tables: keys are 1..DVM_RT_KEY_MAX bytes, values 0..DVM_RT_VAL_MAX bytes,
  * both opaque byte strings ordered by memcmp, a shorter key first when one is
