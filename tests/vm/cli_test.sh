@@ -112,6 +112,32 @@ printf 'lddw %%r1, 0x7fff12345678\nmov %%r2, 8\nmov %%r3, %%r10\ncall dvm_hash_b
 expect "exec host pointer" 1 '"trap":"mem_fault","pc":4' "$DVM" exec "$T/hostptr.s"
 if ls /tmp/dvm-exec-* >/dev/null 2>&1; then bad "sandbox directories left behind"; else ok; fi
 
+# fixed-point syscalls: sqrt(4) = 2; ln(0) is outside the domain; an
+# at-the-money call, S = K = 100, T = 1 year, sigma = 20%, r = 0:
+# 100 (2 Phi(0.1) - 1) = 7.965567455405796... -> 7965567455 = 0x1dac8e9df
+printf 'lddw %%r1, 4000000000\ncall dvm_fx_sqrt\nexit\n' >"$T/sqrt.s"
+expect "fx sqrt" 0 '{"status":"ok","r0":"0x77359400","gas_used":28,"insns":3}' "$DVM" exec "$T/sqrt.s"
+printf 'mov %%r1, 0\ncall dvm_fx_ln\nexit\n' >"$T/ln.s"
+expect "fx ln domain" 1 '"trap":"syscall_arg","pc":1' "$DVM" exec "$T/ln.s"
+cat >"$T/bs.s" <<'S'
+  lddw %r1, 100000000000
+  stxdw [%r10-40], %r1
+  stxdw [%r10-32], %r1
+  lddw %r1, 1000000000
+  stxdw [%r10-24], %r1
+  lddw %r1, 200000000
+  stxdw [%r10-16], %r1
+  stdw [%r10-8], 0
+  mov %r1, %r10
+  sub %r1, 40
+  mov %r2, %r10
+  sub %r2, 104
+  call dvm_fx_black_scholes
+  ldxdw %r0, [%r10-104]
+  exit
+S
+expect "fx black-scholes" 0 '"r0":"0x1dac8e9df"' "$DVM" exec "$T/bs.s"
+
 # errors: usage, load, verifier — exit 2 with a message, nothing on stdout
 expect_err "no program" 2 "usage" "$DVM" exec
 expect_err "missing file" 2 "No such file" "$DVM" exec "$T/nope.bin"
