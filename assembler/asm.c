@@ -886,8 +886,8 @@ static void apply_fixups(asm_ctx *a) {
       dvm_vm_insn in = dvm_vm_insn_decode(code, f->at);
       if (f->kind == FX_JMP16) {
         if (rel < INT16_MIN || rel > INT16_MAX) {
-          asm_error(a, &f->loc, "jump to '%s' is %lld slots away; a 16-bit offset reaches +-32767 (use ja32/gotol)",
-                    f->name, (long long)rel);
+          asm_error(a, &f->loc, "jump to '%s' is %lld slots away; a 16-bit offset reaches +-32767 (%s)", f->name,
+                    (long long)rel, in.opcode == 0x05 ? "use ja32 / gotol" : "branch to a nearby ja32 / gotol instead");
           break;
         }
         in.off = (int16_t)rel;
