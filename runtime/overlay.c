@@ -10,9 +10,11 @@
  *    (O(entries) when it reaches the block level, where the journal is freed).
  *  - pop(keep=0): replay the frame's journal backwards. O(writes log n).
  *
- * The treap's priorities are XXH3 of the key with a secret per-overlay seed,
- * so a contract cannot choose keys that degrade it; the tree's shape never
- * reaches any output (only its in-order sequence does, which is the key
+ * A hash index (table, key) -> node serves get and put in O(1) expected;
+ * the treap serves next(). Both use XXH3 of the key under a secret random
+ * per-overlay seed (treap priority = hash), so a contract cannot choose keys
+ * that degrade them; neither the tree's shape nor the index's order reaches
+ * any output (only the treap's in-order sequence does, which is the key
  * order), so determinism is unaffected. */
 #include "state_int.h"
 
@@ -28,13 +30,61 @@ static int node_cmp(const uint8_t *k, size_t klen, const ov_node *n) {
   return dvm_rt__keycmp(k, klen, n->key, n->klen);
 }
 
-static ov_node *treap_find(ov_node *t, const uint8_t *k, size_t klen) {
-  while (t) {
-    int c = node_cmp(k, klen, t);
-    if (!c) return t;
-    t = c < 0 ? t->l : t->r;
+/* ------------------------------------------------------------------ */
+/* Hash index: (table, key) -> node, so get and put cost O(1) expected
+ * instead of a treap descent (about 1 us at 50k keys, cache misses). Never
+ * iterated, so its order reaches nothing. */
+
+static uint64_t key_hash(const dvm_rt_overlay *ov, unsigned table, const void *key, size_t klen) {
+  return XXH3_64bits_withSeed(key, klen, ov->seed + table);
+}
+
+static ov_node *ht_find(const dvm_rt_overlay *ov, unsigned table, const void *key, size_t klen,
+                        uint64_t h) {
+  if (!ov->ht_cap) return NULL;
+  size_t m = ov->ht_cap - 1;
+  for (size_t i = (size_t)h & m;; i = (i + 1) & m) {
+    ov_node *n = ov->ht[i];
+    if (!n) return NULL;
+    if (n->prio == h && n->table == table && n->klen == klen && !memcmp(n->key, key, klen))
+      return n;
   }
-  return NULL;
+}
+
+static void ht_place(ov_node **ht, size_t cap, ov_node *n) {
+  size_t m = cap - 1, i = (size_t)n->prio & m;
+  while (ht[i]) i = (i + 1) & m;
+  ht[i] = n;
+}
+
+/* Room for one more node (load stays <= 1/2). Changes nothing visible. */
+static int ht_reserve(dvm_rt_overlay *ov) {
+  if ((ov->ht_n + 1) * 2 <= ov->ht_cap) return DVM_RT_STATE_OK;
+  size_t cap = ov->ht_cap ? 2 * ov->ht_cap : 64;
+  ov_node **ht = calloc(cap, sizeof *ht);
+  if (!ht) return DVM_RT_STATE_ERR_NOMEM;
+  for (size_t i = 0; i < ov->ht_cap; i++)
+    if (ov->ht[i]) ht_place(ht, cap, ov->ht[i]);
+  free(ov->ht);
+  ov->ht = ht;
+  ov->ht_cap = cap;
+  return DVM_RT_STATE_OK;
+}
+
+/* Remove `n` (present), with backward-shift deletion (no tombstones). */
+static void ht_remove(dvm_rt_overlay *ov, const ov_node *n) {
+  size_t m = ov->ht_cap - 1, i = (size_t)n->prio & m;
+  while (ov->ht[i] != n) i = (i + 1) & m;
+  for (size_t j = (i + 1) & m; ov->ht[j]; j = (j + 1) & m) {
+    size_t k = (size_t)ov->ht[j]->prio & m; /* home slot of the entry at j */
+    int k_in = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+    if (!k_in) { /* its probe sequence passes i: move it there */
+      ov->ht[i] = ov->ht[j];
+      i = j;
+    }
+  }
+  ov->ht[i] = NULL;
+  ov->ht_n--;
 }
 
 /* Smallest node with key > k (k NULL/klen 0: the smallest node). */
@@ -174,6 +224,14 @@ void dvm_rt__ov_clear(dvm_rt_overlay *ov) {
     ov->count[t] = 0;
   }
   ov->bytes = 0;
+  if (ov->ht_cap > 65536) { /* after a big block, give the memory back */
+    free(ov->ht);
+    ov->ht = NULL;
+    ov->ht_cap = 0;
+  } else if (ov->ht_cap) {
+    memset(ov->ht, 0, ov->ht_cap * sizeof *ov->ht);
+  }
+  ov->ht_n = 0;
 }
 
 void dvm_rt_overlay_free(dvm_rt_overlay *ov) {
@@ -182,6 +240,7 @@ void dvm_rt_overlay_free(dvm_rt_overlay *ov) {
   dvm_rt__ov_clear(ov);
   free(ov->undo);
   free(ov->frames);
+  free(ov->ht);
   ov->s->overlay = NULL;
   free(ov);
 }
@@ -221,6 +280,7 @@ int dvm_rt_overlay_pop(dvm_rt_overlay *ov, int keep) {
     ov_node *n = u->node;
     if (!u->existed) {
       ov->root[u->table] = treap_remove(ov->root[u->table], n);
+      ht_remove(ov, n);
       ov->count[u->table]--;
       ov->bytes -= n->klen + n->vlen;
       free(n->val);
@@ -250,7 +310,7 @@ int dvm_rt_overlay_get(dvm_rt_overlay *ov, unsigned table, const void *key, size
                        dvm_rt_bytes *val) {
   int rc = check_key(table, key, klen);
   if (rc) return rc;
-  const ov_node *n = treap_find(ov->root[table], key, klen);
+  const ov_node *n = ht_find(ov, table, key, klen, key_hash(ov, table, key, klen));
   if (n) {
     if (n->tomb) return DVM_RT_STATE_NOTFOUND;
     if (val) {
@@ -371,7 +431,9 @@ static int ov_write(dvm_rt_overlay *ov, unsigned table, const void *key, size_t 
   if (reserved_meta(table, key, klen)) return DVM_RT_STATE_ERR_ARG;
 
   uint64_t serial = ov->depth ? ov->frames[ov->depth - 1].serial : 0;
-  ov_node *n = treap_find(ov->root[table], key, klen);
+  uint64_t h = key_hash(ov, table, key, klen);
+  ov_node *n = ht_find(ov, table, key, klen, h);
+  if (!n && (rc = ht_reserve(ov))) return rc;
   int journal = ov->depth > 0 && (!n || n->serial != serial);
   if (journal && ov->nundo == ov->capundo) {
     size_t nc = ov->capundo ? 2 * ov->capundo : 64;
@@ -392,7 +454,8 @@ static int ov_write(dvm_rt_overlay *ov, unsigned table, const void *key, size_t 
       return DVM_RT_STATE_ERR_NOMEM;
     }
     n->l = n->r = NULL;
-    n->prio = XXH3_64bits_withSeed(key, klen, ov->seed);
+    n->prio = h;
+    n->table = (uint8_t)table;
     n->klen = (uint16_t)klen;
     memcpy(n->key, key, klen);
     n->val = NULL;
@@ -400,6 +463,8 @@ static int ov_write(dvm_rt_overlay *ov, unsigned table, const void *key, size_t 
     n->tomb = 1;
     n->serial = serial;
     ov->root[table] = treap_insert(ov->root[table], n);
+    ht_place(ov->ht, ov->ht_cap, n);
+    ov->ht_n++;
     ov->count[table]++;
     ov->bytes += klen;
     if (journal) {

@@ -33,12 +33,14 @@ struct dvm_rt_store {
  * Ordered by key (memcmp, shorter first) in a treap per table. */
 typedef struct ov_node {
   struct ov_node *l, *r;
-  uint64_t prio;   /* treap heap priority: XXH3 of the key, secret seed */
+  uint64_t prio;   /* XXH3 of (table, key) under a secret seed: the treap's
+                      heap priority and the hash index's hash */
   uint64_t serial; /* serial of the frame that wrote the current value */
   uint8_t *val;    /* malloc'd copy, NULL if vlen 0 or tomb */
   uint32_t vlen;
   uint16_t klen;
   uint8_t tomb;    /* 1: deleted in the overlay */
+  uint8_t table;
   uint8_t key[];
 } ov_node;
 
@@ -61,7 +63,9 @@ struct dvm_rt_overlay {
   dvm_rt_store *s;
   ov_node *root[DVM_RT_TABLE_COUNT];
   size_t count[DVM_RT_TABLE_COUNT]; /* nodes per table (tombstones included) */
-  uint64_t seed;                    /* treap priority seed (random, secret) */
+  uint64_t seed;                    /* hash seed (random, secret) */
+  ov_node **ht;                     /* hash index of all nodes: linear probing, */
+  size_t ht_cap, ht_n;              /* capacity a power of 2, load <= 1/2 */
   ov_undo *undo;
   size_t nundo, capundo;
   ov_frame *frames;                 /* frames[0..depth-1]: frames above block level */

@@ -290,8 +290,61 @@ static void random_walk(uint64_t seed, int steps) {
   test_rmdir(dir);
 }
 
+/* Thousands of keys created and discarded in nested frames: exercises the
+ * index's growth and deletion (probe chains) and the treap's rotations. */
+static void big_frames(void) {
+  char dir[256];
+  test_tmpdir(dir, sizeof dir, "ovbig");
+  dvm_rt_store *s = open_store(dir);
+  dvm_rt_overlay *ov;
+  CHECK_RC(dvm_rt_overlay_begin(s, &ov), 0);
+  enum { N = 6000 };
+  uint8_t k[6];
+  dvm_rt_bytes v;
+#define KEY(i) (k[0] = 'x', k[1] = (uint8_t)((i) >> 8), k[2] = (uint8_t)(i), k[3] = (uint8_t)((i) % 3), k)
+  for (uint32_t i = 0; i < N; i += 2) CHECK_RC(dvm_rt_overlay_put(ov, T, KEY(i), 4, "b", 1), 0);
+  CHECK_RC(dvm_rt_overlay_push(ov), 0);
+  for (uint32_t i = 0; i < N; i++) CHECK_RC(dvm_rt_overlay_put(ov, T, KEY(i), 4, "1", 1), 0);
+  CHECK_RC(dvm_rt_overlay_push(ov), 0);
+  for (uint32_t i = 0; i < N; i += 3) CHECK_RC(dvm_rt_overlay_del(ov, T, KEY(i), 4), 0);
+  for (uint32_t i = N; i < 2 * N; i++) CHECK_RC(dvm_rt_overlay_put(ov, T, KEY(i), 4, "2", 1), 0);
+  for (uint32_t i = 0; i < 2 * N; i += 97) {
+    int rc = dvm_rt_overlay_get(ov, T, KEY(i), 4, &v);
+    if (i < N && i % 3 == 0) CHECK_RC(rc, DVM_RT_STATE_NOTFOUND);
+    else CHECK(rc == 0 && v.len == 1 && v.data[0] == (i < N ? '1' : '2'));
+  }
+  CHECK_RC(dvm_rt_overlay_pop(ov, 0), 0);
+  for (uint32_t i = 0; i < 2 * N; i++) {
+    int rc = dvm_rt_overlay_get(ov, T, KEY(i), 4, &v);
+    if (i >= N) CHECK_RC(rc, DVM_RT_STATE_NOTFOUND);
+    else CHECK(rc == 0 && v.len == 1 && v.data[0] == '1');
+  }
+  CHECK_RC(dvm_rt_overlay_pop(ov, 0), 0);
+  size_t n = 0, alen = 0;
+  uint8_t after[8];
+  dvm_rt_bytes kk;
+  while (dvm_rt_overlay_next(ov, T, after, alen, &kk, &v) == 0) {
+    CHECK(v.len == 1 && v.data[0] == 'b');
+    memcpy(after, kk.data, kk.len);
+    alen = kk.len;
+    n++;
+  }
+  CHECK(n == N / 2);
+  for (uint32_t i = 0; i < N; i++) {
+    int rc = dvm_rt_overlay_get(ov, T, KEY(i), 4, &v);
+    if (i % 2) CHECK_RC(rc, DVM_RT_STATE_NOTFOUND);
+    else CHECK(rc == 0 && v.data[0] == 'b');
+  }
+#undef KEY
+  CHECK(dvm_rt_overlay_bytes(ov) == (size_t)(N / 2) * 5);
+  dvm_rt_overlay_free(ov);
+  dvm_rt_store_close(s);
+  test_rmdir(dir);
+}
+
 int main(void) {
   directed();
+  big_frames();
   make_keys();
   for (uint64_t seed = 1; seed <= 4 && !check_failures; seed++) random_walk(seed, 4000);
   if (check_failures) fprintf(stderr, "%d check(s) failed\n", check_failures);
