@@ -219,8 +219,10 @@ int dvm_rt_overlay_pop(dvm_rt_overlay *ov, int keep);
 /* Number of open frames above the block frame (0 = block level). */
 unsigned dvm_rt_overlay_depth(const dvm_rt_overlay *ov);
 
-/* Value of `key` in `table`: OK and *val, or NOTFOUND (deleted or never
- * written). ERR_SIZE for a bad key length, ERR_LMDB on a read failure. */
+/* Value of `key` in `table`: OK and *val (may be NULL), or NOTFOUND
+ * (deleted or never written). ERR_SIZE for a bad key length, ERR_ARG for a
+ * bad table, ERR_LMDB on a read failure. O(1) expected in the overlay, then
+ * one LMDB lookup. */
 int dvm_rt_overlay_get(dvm_rt_overlay *ov, unsigned table, const void *key, size_t klen,
                        dvm_rt_bytes *val);
 
@@ -268,17 +270,19 @@ typedef struct dvm_rt_record {
  * the store usable, and so does ERR_BUSY (the map had to grow, but read views
  * stayed open for 10 s: growth needs none open in the process, so never
  * commit while the same thread holds a view); ERR_LMDB and ERR_MAPFULL
- * make it FAILED until
- * dvm_rt_store_reset() (after which the same overlay may be committed
- * again). The records' memory is only read during the call. */
+ * make it FAILED until dvm_rt_store_reset() (after which the same overlay
+ * may be committed again). The records' memory is only read during the
+ * call. */
 int dvm_rt_state_commit(dvm_rt_overlay *ov, uint64_t height, const dvm_rt_record *records,
                         size_t nrecords, uint8_t root[DVM_RT_ROOT_BYTES]);
 
 /* As dvm_rt_state_commit, but the records are asked of `fn` once the new
  * root is known and before anything is written, so that they can carry it
- * (a block header holds its state root). fn returns OK with the records
- * (read during the call only) or an error, which aborts the commit with
- * nothing written and the store usable. */
+ * (a block header holds its state root). fn is called at most once, on the
+ * calling thread; it returns OK with the records, which (and their bytes)
+ * must stay valid until dvm_rt_state_commit_cb returns, or an error code,
+ * which aborts the commit with nothing written and the store usable; that
+ * code is returned as is. */
 typedef int (*dvm_rt_records_fn)(void *arg, const uint8_t root[DVM_RT_ROOT_BYTES],
                                  const dvm_rt_record **records, size_t *nrecords);
 int dvm_rt_state_commit_cb(dvm_rt_overlay *ov, uint64_t height, dvm_rt_records_fn fn, void *arg,
