@@ -229,6 +229,18 @@ static void print_rodata(dis *d) {
     while (next < d->nro && d->ro[next].value <= i) next++;
     uint32_t end = next < d->nro && d->ro[next].value < n ? d->ro[next].value : n;
     while (i < end) {
+      /* an 8-aligned slot holding the address of a data label: a pointer */
+      if (i % 8 == 0 && end - i >= 8) {
+        uint64_t v = 0;
+        for (int k = 7; k >= 0; k--) v = v << 8 | p[i + (uint32_t)k];
+        uint64_t base = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
+        const dname *t = v >= base && v - base <= n ? best_name(d->ro, d->nro, (uint32_t)(v - base)) : NULL;
+        if (t) {
+          asm_buf_printf(o, "\t.quad %.*s\n", (int)t->len, t->name);
+          i += 8;
+          continue;
+        }
+      }
       uint32_t run = 0;
       while (i + run < end && run < 64 && printable(p[i + run])) run++;
       if (run >= 4) {
@@ -242,7 +254,8 @@ static void print_rodata(dis *d) {
         i += run;
         continue;
       }
-      uint32_t m = end - i < 16 ? end - i : 16;
+      /* .byte lines stop at 8-byte boundaries, where a pointer may start */
+      uint32_t m = end - i < 8 - i % 8 ? end - i : 8 - i % 8;
       /* stop a .byte line where a printable run of 4+ starts */
       for (uint32_t k = 1; k < m; k++) {
         uint32_t r = 0;
