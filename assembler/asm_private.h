@@ -128,7 +128,6 @@ typedef struct asm_ctx {
   asm_loc dialect_loc;
   int after_term;   /* last code statement was exit or an unconditional jump */
   const char *term_name;
-  int64_t first_exit; /* slot of the file's first exit (-1: none) */
   int too_big;
 
   /* the line being parsed */
@@ -137,7 +136,7 @@ typedef struct asm_ctx {
   asm_loc line;
 } asm_ctx;
 
-/* ---- diagnostics (diag.c) ---- */
+/* ---- diagnostics (lex.c) ---- */
 void asm_error(asm_ctx *a, const asm_loc *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void asm_warning(asm_ctx *a, const asm_loc *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 asm_loc asm_tok_loc(const asm_ctx *a, const asm_tok *t); /* location of a token of the current line */
@@ -149,7 +148,7 @@ int asm_lex_line(asm_ctx *a);
 int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out);
 int asm_tok_is(const asm_tok *t, const char *text); /* ident or punct with this text */
 
-/* ---- expressions (expr.c) ---- */
+/* ---- constant expressions (lex.c) ---- */
 typedef struct asm_val {
   uint64_t v;
   int hexlit; /* a lone hex literal: may spell a bit pattern */
