@@ -118,9 +118,24 @@ static int canonical(const dvm_vm_isa_entry *e, const dvm_vm_insn *in) {
   return c.opcode == in->opcode && c.regs == in->regs && c.off == in->off && c.imm == in->imm;
 }
 
+static void print_raw(dis *d, const dvm_vm_insn *in, uint32_t pc);
+static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc, uint32_t slots,
+                      uint64_t imm64);
+
 static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc, uint32_t slots,
                        uint64_t imm64) {
   asm_buf *o = &d->out;
+  /* call, exit: the same in both dialects */
+  if (d->o && d->o->llvm && e->fmt != DVM_FMT_CALL && e->fmt != DVM_FMT_EXIT) {
+    if (!print_llvm(d, e, in, pc, slots, imm64)) {
+      print_raw(d, in, pc);
+      if (e->fmt == DVM_FMT_LDDW) {
+        dvm_vm_insn hi = dvm_vm_insn_decode(d->c->code, pc + 1);
+        print_raw(d, &hi, pc + 1);
+      }
+    }
+    return;
+  }
   int dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
   asm_buf_printf(o, "\t%s", e->name);
   switch (e->fmt) {
@@ -177,6 +192,160 @@ static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in,
   }
   if (d->o && d->o->comments) asm_buf_printf(o, "\t# pc %u", pc);
   asm_buf_putc(o, '\n');
+}
+
+/* ---- the LLVM dialect ---- */
+
+static int looks_like_reg(const dname *p) {
+  if (p->len < 2 || p->len > 3 || (p->name[0] != 'r' && p->name[0] != 'w')) return 0;
+  for (uint8_t k = 1; k < p->len; k++)
+    if (p->name[k] < '0' || p->name[k] > '9') return 0;
+  return 1;
+}
+
+static const char *llvm_alu_op(const char *base) {
+  static const char *const map[][2] = {{"add", "+="}, {"sub", "-="}, {"mul", "*="}, {"div", "/="}, {"sdiv", "s/="},
+                                       {"mod", "%="}, {"smod", "s%="}, {"or", "|="}, {"and", "&="}, {"lsh", "<<="},
+                                       {"rsh", ">>="}, {"arsh", "s>>="}, {"xor", "^="}, {"mov", "="}};
+  for (size_t k = 0; k < sizeof map / sizeof *map; k++)
+    if (!strcmp(map[k][0], base)) return map[k][1];
+  return NULL;
+}
+
+static const char *llvm_jmp_op(const char *base) {
+  static const char *const map[][2] = {{"jeq", "=="}, {"jne", "!="}, {"jgt", ">"}, {"jge", ">="}, {"jlt", "<"},
+                                       {"jle", "<="}, {"jset", "&"}, {"jsgt", "s>"}, {"jsge", "s>="},
+                                       {"jslt", "s<"}, {"jsle", "s<="}};
+  for (size_t k = 0; k < sizeof map / sizeof *map; k++)
+    if (!strcmp(map[k][0], base)) return map[k][1];
+  return NULL;
+}
+
+static const char *size_name(int width, int sign) {
+  switch (width) {
+  case 8: return sign ? "s8" : "u8";
+  case 16: return sign ? "s16" : "u16";
+  case 32: return sign ? "s32" : "u32";
+  default: return "u64";
+  }
+}
+
+static void llvm_addr(asm_buf *o, int reg, int16_t off) {
+  if (off < 0) asm_buf_printf(o, "r%d - %d", reg, -(int)off);
+  else asm_buf_printf(o, "r%d + %d", reg, off);
+}
+
+/* Print e as LLVM pseudo-C; 0 when it has no LLVM spelling here (the
+ * caller then prints .insn). */
+static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc, uint32_t slots,
+                      uint64_t imm64) {
+  asm_buf *o = &d->out;
+  int dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
+  char base[24];
+  size_t nl = strlen(e->name);
+  if (nl >= sizeof base) return 0;
+  memcpy(base, e->name, nl + 1);
+  int w32 = nl > 2 && !strcmp(base + nl - 2, "32") && e->fmt != DVM_FMT_ENDIAN && e->fmt != DVM_FMT_ATOMIC;
+  if (w32) base[nl - 2] = 0;
+  char R = w32 ? 'w' : 'r';
+  switch (e->fmt) {
+  case DVM_FMT_ALU_IMM:
+  case DVM_FMT_ALU_REG: {
+    if (!strncmp(base, "movsx", 5)) { /* movsx832: (s8), 32-bit */
+      int bits = base[5] == '8' ? 8 : base[5] == '1' ? 16 : 32;
+      int wide = e->width == 32 ? 'w' : 'r';
+      asm_buf_printf(o, "\t%c%d = (s%d)%c%d", wide, dst, bits, wide, src);
+      break;
+    }
+    const char *op = llvm_alu_op(base);
+    if (!op) return 0;
+    if (e->fmt == DVM_FMT_ALU_IMM) asm_buf_printf(o, "\t%c%d %s %d", R, dst, op, in->imm);
+    else asm_buf_printf(o, "\t%c%d %s %c%d", R, dst, op, R, src);
+    break;
+  }
+  case DVM_FMT_UNARY: asm_buf_printf(o, "\t%c%d = -%c%d", R, dst, R, dst); break;
+  case DVM_FMT_ENDIAN: asm_buf_printf(o, "\tr%d = %s r%d", dst, e->name, dst); break;
+  case DVM_FMT_LDDW: {
+    uint64_t b = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
+    const dname *p = NULL;
+    if (imm64 >= b && imm64 - b <= d->c->rodata_len) p = best_name(d->ro, d->nro, (uint32_t)(imm64 - b));
+    if (p && !looks_like_reg(p)) asm_buf_printf(o, "\tr%d = %.*s ll", dst, (int)p->len, p->name);
+    else asm_buf_printf(o, "\tr%d = 0x%llx ll", dst, (unsigned long long)imm64);
+    break;
+  }
+  case DVM_FMT_LDX:
+    asm_buf_printf(o, "\tr%d = *(%s *)(", dst, size_name(e->width, base[3] == 's'));
+    llvm_addr(o, src, in->off);
+    asm_buf_putc(o, ')');
+    break;
+  case DVM_FMT_ST:
+  case DVM_FMT_STX:
+    asm_buf_printf(o, "\t*(%s *)(", size_name(e->width, 0));
+    llvm_addr(o, dst, in->off);
+    if (e->fmt == DVM_FMT_ST) asm_buf_printf(o, ") = %d", in->imm);
+    else asm_buf_printf(o, ") = %c%d", e->width == 64 ? 'r' : 'w', src);
+    break;
+  case DVM_FMT_ATOMIC: {
+    int is32 = e->width == 32;
+    char W = is32 ? 'w' : 'r';
+    const char *sz = is32 ? "u32" : "u64";
+    const char *n = e->name + 5; /* after "lock " */
+    char op[16];
+    size_t k = 0;
+    int fetch = !strncmp(n, "fetch ", 6);
+    if (fetch) n += 6;
+    while (n[k] && n[k] != '3' && k + 1 < sizeof op) op[k] = n[k], k++;
+    op[k] = 0;
+    if (!strcmp(op, "xchg")) {
+      asm_buf_printf(o, "\t%c%d = %s(", W, src, is32 ? "xchg32_32" : "xchg_64");
+      llvm_addr(o, dst, in->off);
+      asm_buf_printf(o, ", %c%d)", W, src);
+    } else if (!strcmp(op, "cmpxchg")) {
+      asm_buf_printf(o, "\t%c0 = %s(", W, is32 ? "cmpxchg32_32" : "cmpxchg_64");
+      llvm_addr(o, dst, in->off);
+      asm_buf_printf(o, ", %c0, %c%d)", W, W, src);
+    } else if (fetch) {
+      asm_buf_printf(o, "\t%c%d = atomic_fetch_%s((%s *)(", W, src, op, sz);
+      llvm_addr(o, dst, in->off);
+      asm_buf_printf(o, "), %c%d)", W, src);
+    } else {
+      const char *aop = !strcmp(op, "add") ? "+=" : !strcmp(op, "and") ? "&=" : !strcmp(op, "or") ? "|=" : "^=";
+      asm_buf_printf(o, "\tlock *(%s *)(", sz);
+      llvm_addr(o, dst, in->off);
+      asm_buf_printf(o, ") %s %c%d", aop, W, src);
+    }
+    break;
+  }
+  case DVM_FMT_JA:
+    asm_buf_printf(o, "\tgoto ");
+    print_target(d, pc, in->off, slots);
+    break;
+  case DVM_FMT_JA32:
+    asm_buf_printf(o, "\tgotol ");
+    print_target(d, pc, in->imm, slots);
+    break;
+  case DVM_FMT_JMP_IMM:
+  case DVM_FMT_JMP_REG: {
+    const char *op = llvm_jmp_op(base);
+    if (!op) return 0;
+    if (e->fmt == DVM_FMT_JMP_IMM) asm_buf_printf(o, "\tif %c%d %s %d goto ", R, dst, op, in->imm);
+    else asm_buf_printf(o, "\tif %c%d %s %c%d goto ", R, dst, op, R, src);
+    print_target(d, pc, in->off, slots);
+    break;
+  }
+  case DVM_FMT_CALL_LOCAL: {
+    /* only a label can name a local call in this dialect */
+    int64_t t = (int64_t)pc + 1 + in->imm;
+    const dname *p = t >= 0 && t <= (int64_t)slots ? best_name(d->code, d->ncode, (uint32_t)t) : NULL;
+    if (!p) return 0;
+    asm_buf_printf(o, "\tcall %.*s", (int)p->len, p->name);
+    break;
+  }
+  default: return 0;
+  }
+  if (d->o && d->o->comments) asm_buf_printf(o, "\t# pc %u", pc);
+  asm_buf_putc(o, '\n');
+  return 1;
 }
 
 static void print_raw(dis *d, const dvm_vm_insn *in, uint32_t pc) {

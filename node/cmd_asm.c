@@ -158,23 +158,27 @@ out:
 
 int dvm_node_cmd_disasm(int argc, char **argv) {
   const char *in_path = NULL, *out_path = "-";
+  int llvm = 0;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "-o") && i + 1 < argc) {
       out_path = argv[++i];
+    } else if (!strcmp(argv[i], "--llvm")) {
+      llvm = 1;
     } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-      printf("usage: dvm disasm FILE.dvm|FILE.bin [-o OUT.s]\n"
+      printf("usage: dvm disasm FILE.dvm|FILE.bin [--llvm] [-o OUT.s]\n"
              "  Prints source that `dvm asm` turns back into the identical container\n"
-             "  (raw code: into a container holding that code).\n");
+             "  (raw code: into a container holding that code); --llvm prints the\n"
+             "  LLVM pseudo-C dialect instead of the conformance dialect.\n");
       return 0;
     } else if (!in_path) {
       in_path = argv[i];
     } else {
-      fprintf(stderr, "usage: dvm disasm FILE.dvm|FILE.bin [-o OUT.s]\n");
+      fprintf(stderr, "usage: dvm disasm FILE.dvm|FILE.bin [--llvm] [-o OUT.s]\n");
       return 2;
     }
   }
   if (!in_path) {
-    fprintf(stderr, "usage: dvm disasm FILE.dvm|FILE.bin [-o OUT.s]\n");
+    fprintf(stderr, "usage: dvm disasm FILE.dvm|FILE.bin [--llvm] [-o OUT.s]\n");
     return 2;
   }
   size_t len = 0;
@@ -183,7 +187,7 @@ int dvm_node_cmd_disasm(int argc, char **argv) {
     fprintf(stderr, "dvm disasm: cannot read '%s'\n", in_path);
     return 1;
   }
-  dvm_asm_disasm_opts opts = {dvm_rt_syscalls(), 0};
+  dvm_asm_disasm_opts opts = {dvm_rt_syscalls(), 0, llvm};
   char *text = NULL;
   int rc = 1;
   if (dvm_vm_is_container((const uint8_t *)buf, len)) {

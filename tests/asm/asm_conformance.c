@@ -55,7 +55,17 @@ static size_t list_data(const char *dir, char ***out) {
 }
 
 /* container -> disasm -> asm -> identical bytes */
+static int round_trip_in(const char *name, const dvm_vm_container *c, int llvm);
+
+/* the disassembly in both dialects */
 static int round_trip(const char *name, const dvm_vm_container *c) {
+  int a = round_trip_in(name, c, 0);
+  int b = round_trip_in(name, c, 1);
+  return a && b;
+}
+
+static int round_trip_in(const char *name, const dvm_vm_container *c, int llvm) {
+  dvm_asm_disasm_opts opts = {NULL, 0, llvm};
   uint8_t *b1 = NULL, *b2 = NULL;
   size_t l1 = 0, l2 = 0;
   char *text = NULL, *diag = NULL;
@@ -66,7 +76,7 @@ static int round_trip(const char *name, const dvm_vm_container *c) {
     CHECK(0, "%s: container_write", name);
     goto out;
   }
-  if (dvm_asm_disasm_container(c, NULL, &text)) {
+  if (dvm_asm_disasm_container(c, &opts, &text)) {
     CHECK(0, "%s: disasm", name);
     goto out;
   }

@@ -2,7 +2,7 @@
  * same cases):
  *   1. random programs over the whole ISA table with labels, exports,
  *      read-only data and symbols: container -> disasm -> asm gives the
- *      identical bytes;
+ *      identical bytes, with the disassembly in either dialect;
  *   2. random raw slots (any opcode, any fields): the same, through .insn;
  *   3. the container parser: write(parse(b)) == b for every accepted b,
  *      every truncation of a valid container is rejected, random byte
@@ -29,7 +29,17 @@ static uint32_t below(uint32_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
 
 static int bytes_of(const dvm_vm_container *c, uint8_t **b, size_t *l) { return dvm_vm_container_write(c, b, l); }
 
+static int round_trip_in(const char *what, uint64_t seed, const dvm_vm_container *c, int llvm);
+
+/* both output dialects of the disassembler */
 static int round_trip(const char *what, uint64_t seed, const dvm_vm_container *c) {
+  int a = round_trip_in(what, seed, c, 0);
+  int b = round_trip_in(what, seed, c, 1);
+  return a && b;
+}
+
+static int round_trip_in(const char *what, uint64_t seed, const dvm_vm_container *c, int llvm) {
+  dvm_asm_disasm_opts opts = {NULL, 0, llvm};
   uint8_t *b1 = NULL, *b2 = NULL;
   size_t l1 = 0, l2 = 0;
   char *text = NULL, *diag = NULL;
@@ -40,16 +50,18 @@ static int round_trip(const char *what, uint64_t seed, const dvm_vm_container *c
     fprintf(stderr, "%s seed %llu: container rejected by the writer\n", what, (unsigned long long)seed);
     goto out;
   }
-  if (dvm_asm_disasm_container(c, NULL, &text)) goto out;
+  if (dvm_asm_disasm_container(c, &opts, &text)) goto out;
   int rc = dvm_asm_assemble("rt.s", text, strlen(text), NULL, &o, &diag);
   if (rc) {
-    fprintf(stderr, "%s seed %llu: reassembly failed\n%s\n---\n%.4000s\n", what, (unsigned long long)seed,
-            diag ? diag : "", text);
+    fprintf(stderr, "%s seed %llu (%s): reassembly failed\n%s\n---\n%.4000s\n", what, (unsigned long long)seed,
+            llvm ? "llvm" : "conformance", diag ? diag : "", text);
     goto out;
   }
   if (bytes_of(&o.c, &b2, &l2)) goto out;
   ok = l1 == l2 && !memcmp(b1, b2, l1);
-  if (!ok) fprintf(stderr, "%s seed %llu: round trip differs\n%.4000s\n", what, (unsigned long long)seed, text);
+  if (!ok)
+    fprintf(stderr, "%s seed %llu (%s): round trip differs\n%.4000s\n", what, (unsigned long long)seed,
+            llvm ? "llvm" : "conformance", text);
 out:
   if (!ok) failures++;
   free(b1);
