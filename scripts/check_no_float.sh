@@ -19,7 +19,7 @@ for f in vm/*.[ch] vm/*.def runtime/*.[ch]; do
 done
 # The compiled consensus libraries must contain no SSE/x87 floating-point
 # arithmetic (moves of integers through xmm registers by memcpy are fine).
-for lib in build/vm/libdvm_vm.a build/runtime/libdvm_rt.a build/runtime/libdvm_state.a build/runtime/libdvm_fxmath.a; do
+for lib in build/vm/libdvm_vm.a build/runtime/libdvm_rt.a build/runtime/libdvm_state.a build/runtime/libdvm_fxmath.a build/runtime/libdvm_tx.a; do
   [ -f "$lib" ] || continue
   if objdump -d "$lib" | grep -qE '\s(addsd|subsd|mulsd|divsd|sqrtsd|addss|mulss|divss|cvtsi2sd|cvtsi2ss|cvttsd2si|fld|fstp|fmul|fadd|fdiv)\s'; then
     echo "floating-point instructions in $lib:"
