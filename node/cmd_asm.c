@@ -60,7 +60,8 @@ static void asm_usage(FILE *f) {
   fprintf(f, "usage: dvm asm SRC... [-o OUT.dvm|-]\n"
              "  Assembles and links the sources (conformance or LLVM dialect, detected per file)\n"
              "  into one container; prints its code hash (BLAKE2b-256 of the container bytes).\n"
-             "  Without -o the output is the first source with its extension replaced by .dvm.\n");
+             "  Without -o the output is the first source with its extension replaced by .dvm\n"
+             "  (a source '-' is standard input, and the container then goes to standard output).\n");
 }
 
 int dvm_node_cmd_asm(int argc, char **argv) {
@@ -106,6 +107,7 @@ int dvm_node_cmd_asm(int argc, char **argv) {
     srcs[k].text = text;
     srcs[k].len = len;
   }
+  if (!out_path && !strcmp(srcs[0].filename, "-")) out_path = "-"; /* a filter: stdin to stdout */
   if (!out_path) {
     const char *src = srcs[0].filename;
     size_t l = strlen(src);
