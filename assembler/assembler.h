@@ -67,12 +67,14 @@ int dvm_asm_output_write(const dvm_asm_output *out, uint8_t **bytes, size_t *len
 /* Disassembler options. */
 typedef struct dvm_asm_disasm_opts {
   const dvm_vm_syscall_table *syscalls; /* print `call NAME` when known; may be NULL */
-  int comments;                         /* append "# pc N" comments */
-  int llvm;                             /* print the LLVM dialect instead of the conformance one */
+  unsigned flags;                       /* DVM_ASM_DISASM_* */
 } dvm_asm_disasm_opts;
 
+#define DVM_ASM_DISASM_COMMENTS 0x1u /* append a "# pc N" comment to each instruction */
+#define DVM_ASM_DISASM_LLVM     0x2u /* print the LLVM dialect instead of the conformance one */
+
 /* Disassemble a parsed container into source (conformance dialect, or the
- * LLVM dialect with opts->llvm) that dvm_asm_assemble turns back into the
+ * LLVM dialect with DVM_ASM_DISASM_LLVM) that dvm_asm_assemble turns back into the
  * byte-identical container (same syscall table). Slots that are not canonical instructions print as
  * `.insn` directives. Returns 0 and a malloc'd NUL-terminated text in
  * *text (caller frees), or -1 when memory ran out. opts may be NULL. */

@@ -126,7 +126,7 @@ static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in,
                        uint64_t imm64) {
   asm_buf *o = &d->out;
   /* call, exit: the same in both dialects */
-  if (d->o && d->o->llvm && e->fmt != DVM_FMT_CALL && e->fmt != DVM_FMT_EXIT) {
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_LLVM) && e->fmt != DVM_FMT_CALL && e->fmt != DVM_FMT_EXIT) {
     if (!print_llvm(d, e, in, pc, slots, imm64)) {
       print_raw(d, in, pc);
       if (e->fmt == DVM_FMT_LDDW) {
@@ -190,7 +190,7 @@ static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in,
   }
   default: break;
   }
-  if (d->o && d->o->comments) asm_buf_printf(o, "\t# pc %u", pc);
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) asm_buf_printf(o, "\t# pc %u", pc);
   asm_buf_putc(o, '\n');
 }
 
@@ -343,14 +343,14 @@ static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, 
   }
   default: return 0;
   }
-  if (d->o && d->o->comments) asm_buf_printf(o, "\t# pc %u", pc);
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) asm_buf_printf(o, "\t# pc %u", pc);
   asm_buf_putc(o, '\n');
   return 1;
 }
 
 static void print_raw(dis *d, const dvm_vm_insn *in, uint32_t pc) {
   asm_buf_printf(&d->out, "\t.insn 0x%02x, 0x%02x, %d, %d", in->opcode, in->regs, in->off, in->imm);
-  if (d->o && d->o->comments) asm_buf_printf(&d->out, "\t# pc %u", pc);
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) asm_buf_printf(&d->out, "\t# pc %u", pc);
   asm_buf_putc(&d->out, '\n');
 }
 

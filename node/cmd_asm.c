@@ -189,7 +189,7 @@ int dvm_node_cmd_disasm(int argc, char **argv) {
     fprintf(stderr, "dvm disasm: cannot read '%s'\n", in_path);
     return 1;
   }
-  dvm_asm_disasm_opts opts = {dvm_rt_syscalls(), 0, llvm};
+  dvm_asm_disasm_opts opts = {dvm_rt_syscalls(), llvm ? DVM_ASM_DISASM_LLVM : 0};
   char *text = NULL;
   int rc = 1;
   if (dvm_vm_is_container((const uint8_t *)buf, len)) {

@@ -8,7 +8,8 @@
  *     (sum of call payoffs over the strike ladder) << 32 | the low 32 bits
  *     of an FNV-1a hash of the contract's name string.
  *   settle(input, len): records the ladder payoff for the current block in
- *     storage and logs it (needs the storage, log and block syscalls).
+ *     storage and logs it (the storage, log and block syscalls); returns 0,
+ *     or reverts when the input is empty.
  */
 #include "dvm_contract.h"
 
@@ -50,6 +51,6 @@ DVM_ENTRY u64 settle(const u8 *input, u64 len) {
   u64 height = dvm_block_height();
   u64 record[2] = {height, (u64)total};
   dvm_storage_set(key, sizeof key - 1, record, sizeof record);
-  dvm_log(record, sizeof record);
+  dvm_log(0, 0, record, sizeof record);
   return 0;
 }

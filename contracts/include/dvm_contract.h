@@ -6,8 +6,8 @@
  *     dvm asm c.s -o c.dvm
  *
  * NORMATIVE TEXT: spec/syscalls.md fixes the syscall numbers, argument
- * conventions, results and gas costs. The prototypes below follow the
- * names of runtime/syscall_table.c; where they and spec/syscalls.md
+ * conventions, results, limits and gas costs. The prototypes below are
+ * written from its table (version 1); where they and spec/syscalls.md
  * disagree, spec/syscalls.md wins and this header is the bug.
  *
  * How a call works: clang emits `call dvm_storage_get` for a call to the
@@ -57,79 +57,121 @@ typedef struct dvm_address {
   u8 b[32];
 } dvm_address;
 
-/* An asset amount carried by a call. */
+/* A 32-byte log topic. */
+typedef struct dvm_topic {
+  u8 b[32];
+} dvm_topic;
+
+/* An oracle price as dvm_oracle_price writes it. */
+typedef struct dvm_price {
+  fx price;     /* 1e9 scale */
+  u64 time;     /* publish time, unix seconds */
+} dvm_price;
+
+/* An asset amount attached to a call (16 bytes). */
 typedef struct dvm_asset_amount {
-  u64 asset;
+  u32 asset;
+  u32 reserved; /* 0 */
   u64 amount;
 } dvm_asset_amount;
 
-/* Black-Scholes inputs and outputs, all fixed point. */
+/* The 80-byte descriptor of dvm_call (spec/syscalls.md §5). */
+typedef struct dvm_call_desc {
+  dvm_address contract;
+  u64 method;       /* address of the method name */
+  u32 method_len;   /* 1..64 */
+  u32 input_len;    /* <= 64 KiB */
+  u64 input;        /* address of the input */
+  u64 assets;       /* address of dvm_asset_amount[asset_count] */
+  u32 asset_count;  /* <= 16 */
+  u32 reserved;     /* 0 */
+  u64 gas;          /* gas for the callee; 0 = as much as allowed */
+} dvm_call_desc;
+
+/* Black-Scholes inputs and outputs (dvm_fx_black_scholes), all fixed point. */
 typedef struct dvm_bs_params {
-  fx spot, strike, rate, volatility, time; /* time in years */
-  u64 is_put;                              /* 0 call, 1 put */
+  fx spot, strike, time, volatility, rate; /* S, K, T (years), sigma, r */
 } dvm_bs_params;
 
 typedef struct dvm_bs_result {
-  fx price, delta, gamma, vega, theta;
+  fx call, put, call_delta, put_delta, gamma, vega, call_theta, put_theta;
 } dvm_bs_result;
 
 /* Rounding modes of dvm_fx_mul_div. */
 #define DVM_ROUND_FLOOR 0
 #define DVM_ROUND_CEIL 1
 #define DVM_ROUND_HALF_EVEN 2
+#define DVM_ROUND_TRUNC 3
 
-/* "Not found" result of the lookups below. */
+/* "Absent" result of the lookups below (-1). */
 #define DVM_NONE ((u64)-1)
+
+/* dvm_call results: status in the low byte, detail above. */
+#define DVM_CALL_STATUS(r) ((r) & 0xff)
+#define DVM_CALL_DETAIL(r) ((r) >> 8)
 
 #define DVM_ENTRY __attribute__((used))
 #define DVM_LOCAL static __attribute__((noinline))
 #define DVM_INLINE static inline __attribute__((always_inline))
 
-/* ---- syscalls (numbers in spec/syscalls.md) ---- */
+/* ---- syscalls (numbers, limits and gas in spec/syscalls.md) ---- */
 
-/* End the call successfully with return data [data, data+len). */
+/* 1: end the call successfully with return data [data, data+len). */
 extern u64 dvm_return(const void *data, u64 len);
-/* End the call, undoing its effects; msg is the revert reason. */
+/* 2: end the call with status revert, undoing its effects; msg is the reason. */
 extern u64 dvm_revert(const void *msg, u64 len);
-/* Append a log entry to the receipt. */
-extern u64 dvm_log(const void *data, u64 len);
-/* Copy the value stored under key into val (at most cap bytes); returns
- * the value's full length, or DVM_NONE when the key is absent. */
-extern u64 dvm_storage_get(const void *key, u64 key_len, void *val, u64 cap);
+/* 3: append a log (at most 4 topics, 4096 data bytes) to the receipt; 0. */
+extern u64 dvm_log(const dvm_topic *topics, u64 ntopics, const void *data, u64 len);
+/* 4: the value's full length, copying min(len, cap) bytes; DVM_NONE when absent. */
+extern u64 dvm_storage_get(const void *key, u64 key_len, void *out, u64 cap);
+/* 5: set the contract's key (1..479 bytes) to a value (<= 64 KiB); 0. */
 extern u64 dvm_storage_set(const void *key, u64 key_len, const void *val, u64 val_len);
+/* 6: delete a key; 1 if it existed, else 0. */
 extern u64 dvm_storage_del(const void *key, u64 key_len);
-/* The first key after `key` in byte order (ordered iteration); its length,
- * or DVM_NONE at the end. */
-extern u64 dvm_storage_next(const void *key, u64 key_len, void *next_key, u64 cap);
+/* 7: the length of the smallest key greater than [after, alen) (alen 0: the
+ * smallest key), copying min(len, cap) bytes; DVM_NONE past the last. */
+extern u64 dvm_storage_next(const void *after, u64 alen, void *out, u64 cap);
+/* 8: the balance of `asset` held by `who`. */
 extern u64 dvm_balance(const dvm_address *who, u64 asset);
+/* 9: move `amount` of `asset` from this contract to `to`: 0 done, 1 funds
+ * short, 2 unknown asset, 3 the receiver would overflow. */
 extern u64 dvm_transfer(u64 asset, const dvm_address *to, u64 amount);
+/* 10, 11: write the caller's / this contract's address; 0. */
 extern u64 dvm_caller(dvm_address *out);
 extern u64 dvm_self(dvm_address *out);
+/* 12: the amount of `asset` attached to this call. */
 extern u64 dvm_value_received(u64 asset);
+/* 13, 14: the block being executed: height, time (unix seconds). */
 extern u64 dvm_block_height(void);
 extern u64 dvm_block_time(void);
-/* The latest price of an oracle feed (fixed point); read-only. */
-extern fx dvm_oracle_price(u64 feed);
-/* Call another contract; returns its status; its return data is read with
- * dvm_return_data. */
-extern u64 dvm_call(const dvm_address *contract, const void *input, u64 input_len,
-                    const dvm_asset_amount *assets, u64 asset_count);
+/* 15: the last price of an oracle feed (read-only); 0, or 1 (and zeros) when none. */
+extern u64 dvm_oracle_price(u64 feed, dvm_price *out);
+/* 16: call another contract; status | detail << 8 (DVM_CALL_STATUS/DETAIL). */
+extern u64 dvm_call(const dvm_call_desc *desc);
+/* 17: the length of the last callee's return data, copying min(len, cap) bytes. */
 extern u64 dvm_return_data(void *out, u64 cap);
-extern u64 dvm_hash_blake2b(const void *data, u64 len, void *out32);
-extern u64 dvm_ed25519_verify(const void *sig64, const void *pubkey32, const void *msg, u64 len);
-/* Grow the heap to new_len bytes; returns the new length. */
-extern u64 dvm_heap_grow(u64 new_len);
-/* a * b / c with 128-bit intermediate and the given rounding mode. */
-extern fx dvm_fx_mul_div(fx a, fx b, fx c, u64 rounding);
+/* 18: BLAKE2b-256 of [in, in+len) into out32; 0. */
+extern u64 dvm_hash_blake2b(const void *in, u64 len, void *out32);
+/* 19: 1 if the 64-byte signature of [msg, msg+len) verifies under the key, else 0. */
+extern u64 dvm_ed25519_verify(const void *msg, u64 len, const void *sig64, const void *pubkey32);
+/* 20: grow the heap to len bytes (4 KiB pages, cap 1 MiB); the new length. */
+extern u64 dvm_heap_grow(u64 len);
+/* 21: a * b / c with a 128-bit product and rounding `mode` (DVM_ROUND_*). */
+extern fx dvm_fx_mul_div(fx a, fx b, fx c, u64 mode);
+/* 22..27: fixed-point functions (domains and error bounds: spec/fxmath.md). */
 extern fx dvm_fx_exp(fx x);
 extern fx dvm_fx_ln(fx x);
 extern fx dvm_fx_sqrt(fx x);
 extern fx dvm_fx_pow(fx x, fx y);
 extern fx dvm_fx_cdf(fx x);
 extern fx dvm_fx_pdf(fx x);
+/* 28: Black-Scholes prices and greeks; 0. */
 extern u64 dvm_fx_black_scholes(const dvm_bs_params *in, dvm_bs_result *out);
-/* Copy the call input to out (at most cap bytes); returns its length. */
-extern u64 dvm_input(void *out, u64 cap);
+/* 29: a market parameter set by an authority: its length, copying
+ * min(len, cap) bytes; DVM_NONE when unset. */
+extern u64 dvm_param_get(const void *key, u64 key_len, void *out, u64 cap);
+/* 30: the gas left to this call. */
+extern u64 dvm_gas_left(void);
 
 /* ---- fixed-point helpers without syscalls ---- */
 
@@ -171,7 +213,7 @@ DVM_INLINE fx fx_mul(fx a, fx b) {
   return neg ? -(fx)q : (fx)q;
 }
 
-/* a / b in fixed point through the mul_div syscall (floor). */
-DVM_INLINE fx fx_div(fx a, fx b) { return dvm_fx_mul_div(a, FX_ONE, b, DVM_ROUND_FLOOR); }
+/* a / b in fixed point through the mul_div syscall (truncated toward zero). */
+DVM_INLINE fx fx_div(fx a, fx b) { return dvm_fx_mul_div(a, FX_ONE, b, DVM_ROUND_TRUNC); }
 
 #endif /* DVM_CONTRACT_H */

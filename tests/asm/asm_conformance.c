@@ -65,7 +65,7 @@ static int round_trip(const char *name, const dvm_vm_container *c) {
 }
 
 static int round_trip_in(const char *name, const dvm_vm_container *c, int llvm) {
-  dvm_asm_disasm_opts opts = {NULL, 0, llvm};
+  dvm_asm_disasm_opts opts = {NULL, llvm ? DVM_ASM_DISASM_LLVM : 0};
   uint8_t *b1 = NULL, *b2 = NULL;
   size_t l1 = 0, l2 = 0;
   char *text = NULL, *diag = NULL;
