@@ -275,6 +275,39 @@ int asm_lex_line(asm_ctx *a) {
         asm_error(a, &l, "number '%.*s' does not fit in 64 bits", (int)t->len, t->s);
         return -1;
       }
+    } else if (c == '\'') {
+      /* character constant: 'a', '\n', '\'', '\\', '\0', '\xHH' */
+      uint32_t j = i + 1;
+      uint64_t v = 0;
+      int ok = j < n;
+      if (ok && s[j] == '\\' && j + 1 < n) {
+        char e = s[j + 1];
+        j += 2;
+        if (e == 'x') {
+          int d = 0;
+          while (j < n && d < 2 && hexval((unsigned char)s[j]) >= 0) v = v * 16 + (uint64_t)hexval((unsigned char)s[j++]), d++;
+          ok = d > 0;
+        } else {
+          const char *from = "ntr0\\'\"", *to = "\n\t\r\0\\'\"";
+          const char *f = strchr(from, e);
+          ok = f && e;
+          if (ok) v = (unsigned char)to[f - from];
+        }
+      } else if (ok && s[j] != '\'') {
+        v = (unsigned char)s[j++];
+      } else {
+        ok = 0;
+      }
+      ok = ok && j < n && s[j] == '\'';
+      t->kind = TK_NUM;
+      t->len = (ok ? j + 1 : (j < n ? j + 1 : n)) - i;
+      t->num = v;
+      i += t->len;
+      if (!ok) {
+        asm_loc l = asm_tok_loc(a, t);
+        asm_error(a, &l, "invalid character constant (one character or escape between single quotes)");
+        return -1;
+      }
     } else if (c == '"') {
       uint32_t j = i + 1;
       while (j < n && s[j] != '"') j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;
