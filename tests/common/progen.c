@@ -65,9 +65,33 @@ static int sc_check(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r
   return DVM_VM_SC_CONTINUE;
 }
 
-static const char *const sc_names[5] = {"t_add", "t_sum", "t_halt", "t_check", "t_absent"};
-static const dvm_vm_syscall_fn sc_fns[5] = {sc_add, sc_sum, sc_halt, sc_check, NULL};
-static const dvm_vm_syscall_table sc_table = {5, sc_names, sc_fns};
+/* Heap resize to a0 & 0x7fff bytes (the caller's buffer decides the cap). */
+static int sc_grow(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
+  if (dvm_vm_gas_charge(vm, 3)) return DVM_VM_SC_TRAP;
+  if (dvm_vm_heap_resize(vm, (uint32_t)(a[0] & 0x7fff))) {
+    log_call(ctx, 5, a, 0);
+    dvm_vm_trap_raise(vm, DVM_TRAP_SYSCALL_ARG, 9);
+    return DVM_VM_SC_TRAP;
+  }
+  *r0 = dvm_vm_heap_len(vm);
+  log_call(ctx, 5, a, *r0);
+  return DVM_VM_SC_CONTINUE;
+}
+
+/* Charge 1 + (a0 & 0xff), then give back min(a1 & 0x1ff, what it charged):
+ * the shape of a cross-contract call returning its callee's unused gas. */
+static int sc_refund(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
+  uint64_t charge = 1 + (a[0] & 0xff), back = a[1] & 0x1ff;
+  if (dvm_vm_gas_charge(vm, charge)) return DVM_VM_SC_TRAP;
+  dvm_vm_gas_refund(vm, back < charge ? back : charge);
+  *r0 = dvm_vm_gas_left(vm);
+  log_call(ctx, 6, a, *r0);
+  return DVM_VM_SC_CONTINUE;
+}
+
+static const char *const sc_names[7] = {"t_add", "t_sum", "t_halt", "t_check", "t_absent", "t_grow", "t_refund"};
+static const dvm_vm_syscall_fn sc_fns[7] = {sc_add, sc_sum, sc_halt, sc_check, NULL, sc_grow, sc_refund};
+static const dvm_vm_syscall_table sc_table = {7, sc_names, sc_fns};
 
 const dvm_vm_syscall_table *progen_syscalls(void) { return &sc_table; }
 
@@ -182,13 +206,23 @@ static void gen_mem(gen *g) {
 }
 
 static void gen_syscall(gen *g) {
+  static const int32_t sizes[8] = {0, 256, 512, 1024, 2048, 4096, 8192, 16384};
   uint8_t b = progen_u8(g->s);
-  if (b % 5 == 1) { /* t_sum over a pointer in r1 */
+  unsigned num = b % 7;
+  if (num == 1) { /* t_sum over a pointer in r1 */
     gen_pointer(g);
     emit(g, 0xbf, 1, 8, 0, 0);
     emit(g, 0xb7, 2, 0, 0, progen_u8(g->s));
+  } else if (num == 5) { /* t_grow: mostly to sizes that keep progen's 512 bytes */
+    uint8_t k = progen_u8(g->s);
+    emit(g, 0xb7, 1, 0, 0, k < 192 ? sizes[2 + k % 6] : sizes[k % 2]);
+  } else if (num == 6) { /* t_refund */
+    emit(g, 0xb7, 1, 0, 0, progen_u8(g->s));
+    emit(g, 0xb7, 2, 0, 0, (int32_t)progen_u8(g->s) * 2);
+  } else if (num == 4 && (progen_u8(g->s) & 3)) {
+    num = 0; /* t_absent traps: only sometimes */
   }
-  emit(g, 0x85, 0, 0, 0, b % 5 == 4 && (progen_u8(g->s) & 3) ? 0 : b % 5);
+  emit(g, 0x85, 0, 0, 0, (int32_t)num);
 }
 
 static void gen_block(gen *g, uint32_t budget, uint32_t funcs_first, uint32_t nfuncs);

@@ -34,8 +34,10 @@ uint32_t progen_program(progen_src *s, uint8_t *code, uint32_t max_slots);
 /* The test syscall table: 0 t_add (a+b, 5 gas), 1 t_sum (checksum of a
  * buffer, 1 gas per byte, translates its pointer), 2 t_halt (halts),
  * 3 t_check (traps syscall_arg when r1 == 0), 4 t_absent (known, no
- * handler: traps invalid_syscall). Handlers append each call to the
- * progen_log passed as the execution ctx. */
+ * handler: traps invalid_syscall), 5 t_grow (heap resized to r1 & 0x7fff
+ * bytes, 3 gas; syscall_arg trap above the caller's capacity), 6 t_refund
+ * (charges 1 + (r1 & 0xff), refunds min(r2 & 0x1ff, that): gas refunds).
+ * Handlers append each call to the progen_log passed as the execution ctx. */
 const dvm_vm_syscall_table *progen_syscalls(void);
 
 typedef struct progen_log {

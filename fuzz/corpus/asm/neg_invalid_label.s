@@ -1,0 +1,2 @@
+ja NOT_A_LABEL
+exit

@@ -1,0 +1,2 @@
+lock or [%r10-8]
+exit

@@ -1,0 +1,3 @@
+# Invalid mnemonic
+ldxq %r0, %r1
+exit

@@ -1,0 +1,2 @@
+call t_absent
+exit

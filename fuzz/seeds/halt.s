@@ -1,0 +1,3 @@
+mov %r1, 42
+call t_halt
+exit
