@@ -410,6 +410,13 @@ static void print_rodata(dis *d) {
           continue;
         }
       }
+      uint32_t zeros = 0;
+      while (i + zeros < end && p[i + zeros] == 0) zeros++;
+      if (zeros >= 16) {
+        asm_buf_printf(o, "\t.zero %u\n", zeros);
+        i += zeros;
+        continue;
+      }
       uint32_t run = 0;
       while (i + run < end && run < 64 && printable(p[i + run])) run++;
       if (run >= 4) {
