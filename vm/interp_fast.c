@@ -36,17 +36,23 @@ static uint64_t block_rest(const dvm_vm_program *p, const dvm_vm_dinsn *ip) {
 }
 
 const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm) {
-  static const void *const ops[DVM_OP_COUNT_ + 1] = {
+  static const void *const ops[DVM_OP_DISPATCH_COUNT_] = {
 #define DVM_ISA(ID, OPC, MATCH, MVAL, FMT, W, NAME, SEM) [DVM_OP_##ID] = &&op_##ID,
 #include "isa.def"
 #undef DVM_ISA
     [DVM_OP_CHARGE_] = &&op_CHARGE_,
+#define DVM_FUSE_OP(ID) [DVM_FOP_##ID] = &&fop_##ID,
+    DVM_FUSE_LIST(DVM_FUSE_OP)
+#undef DVM_FUSE_OP
   };
-  static const void *const step[DVM_OP_COUNT_ + 1] = {
+  static const void *const step[DVM_OP_DISPATCH_COUNT_] = {
 #define DVM_ISA(ID, OPC, MATCH, MVAL, FMT, W, NAME, SEM) [DVM_OP_##ID] = &&op_STEP_,
 #include "isa.def"
 #undef DVM_ISA
     [DVM_OP_CHARGE_] = &&op_STEP_,
+#define DVM_FUSE_OP(ID) [DVM_FOP_##ID] = &&op_STEP_,
+    DVM_FUSE_LIST(DVM_FUSE_OP)
+#undef DVM_FUSE_OP
   };
 
   const dvm_vm_program *const p = vm->prog;
@@ -82,7 +88,15 @@ const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm) {
     gas -= ip->cost;                                \
     goto *disp[ip->op];                             \
   } while (0)
-#define FALL() JUMP_TO((uint32_t)(ip - code) + 1)
+  /* Fall through to the next slot (a leader): same as JUMP_TO(pc + 1)
+   * without turning ip back into a slot number. */
+#define FALL()                                      \
+  do {                                              \
+    ip++;                                           \
+    if (UNLIKELY(ip->cost > gas)) goto slow_entry;  \
+    gas -= ip->cost;                                \
+    goto *disp[ip->op];                             \
+  } while (0)
   /* Translate [ADDR, ADDR+SZ) through table LIM into host pointer H: one
    * comparison. ix keeps bits 32..34 only; any higher bit stays in `o` and
    * makes o + SZ exceed every length (spec/memory.md). */
@@ -123,7 +137,8 @@ op_STEP_:
     trap = DVM_TRAP_OUT_OF_GAS;
     goto trapped;
   }
-  goto *ops[ip->op];
+  /* one instruction at a time: a fused pair runs as its mov */
+  goto *ops[ip->op > DVM_OP_CHARGE_ ? DVM_OP_MOV64_REG : ip->op];
 
   /* ---- ALU64 and ALU32: see spec/isa.md for every line ---- */
 #define BIN(ID, OP)                                                      \
@@ -190,6 +205,25 @@ op_ARSH32_REG: DST = U32((int32_t)(uint32_t)DST >> (SRC & 31)); NEXT();
   DIVMOD(IMM, IMM)
   DIVMOD(REG, SRC)
 #undef DIVMOD
+
+  /* Fused `mov rD, rS; OP rD, x` (vm_private.h): the second instruction
+   * is ip[1]; its src may be rD, so it is read after the mov's store. */
+#define FUSE_BIN(ID, OP)                                                        \
+  fop_##ID##64_IMM: DST = SRC; DST = DST OP ip[1].imm; ip += 2; DISPATCH();     \
+  fop_##ID##64_REG: DST = SRC; DST = DST OP r[ip[1].src]; ip += 2; DISPATCH();
+  FUSE_BIN(ADD, +)
+  FUSE_BIN(SUB, -)
+  FUSE_BIN(MUL, *)
+  FUSE_BIN(OR, |)
+  FUSE_BIN(AND, &)
+  FUSE_BIN(XOR, ^)
+#undef FUSE_BIN
+fop_LSH64_IMM: DST = SRC << (ip[1].imm & 63); ip += 2; DISPATCH();
+fop_LSH64_REG: DST = SRC; DST <<= r[ip[1].src] & 63; ip += 2; DISPATCH();
+fop_RSH64_IMM: DST = SRC >> (ip[1].imm & 63); ip += 2; DISPATCH();
+fop_RSH64_REG: DST = SRC; DST >>= r[ip[1].src] & 63; ip += 2; DISPATCH();
+fop_ARSH64_IMM: DST = (uint64_t)((int64_t)SRC >> (ip[1].imm & 63)); ip += 2; DISPATCH();
+fop_ARSH64_REG: DST = SRC; DST = (uint64_t)((int64_t)DST >> (r[ip[1].src] & 63)); ip += 2; DISPATCH();
 
 op_NEG64: DST = 0 - DST; NEXT();
 op_NEG32: DST = U32(0u - (uint32_t)DST); NEXT();

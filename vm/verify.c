@@ -329,6 +329,24 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
     dcode[start].entry = DVM_OP_CHARGE_;
   }
 
+  /* Fuse `mov rD, rS` with a following 64-bit ALU op on rD of the same
+   * block (vm_private.h). A leader keeps CHARGE as its entry. */
+  for (uint32_t pc = 0; pc + 1 < slots; pc++) {
+    uint16_t f = 0;
+    if (dcode[pc].op != DVM_OP_MOV64_REG || (kind[pc + 1] & K_LEADER) ||
+        dcode[pc + 1].dst != dcode[pc].dst)
+      continue;
+    switch (dcode[pc + 1].op) {
+#define DVM_FUSE_CASE(ID) case DVM_OP_##ID: f = DVM_FOP_##ID; break;
+      DVM_FUSE_LIST(DVM_FUSE_CASE)
+#undef DVM_FUSE_CASE
+    default: break;
+    }
+    if (!f) continue;
+    dcode[pc].op = f; /* what a jump or a block's charge dispatches to */
+    if (dcode[pc].entry != DVM_OP_CHARGE_) dcode[pc].entry = f;
+  }
+
 out:
   free(kind);
   return rc;

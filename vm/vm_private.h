@@ -74,6 +74,23 @@ typedef struct dvm_vm_dinsn {
 /* Dispatch index of a leader: charge the block, then run its first op. */
 #define DVM_OP_CHARGE_ DVM_OP_COUNT_
 
+/* Fused pairs: `mov rD, rS` followed, in the same block, by a 64-bit ALU
+ * instruction whose destination is rD (clang's two-operand idiom for
+ * rD = rS OP x). The mov's op (and entry, unless it is a leader) is the
+ * pair's id, > DVM_OP_CHARGE_; the second instruction is unchanged. Step
+ * mode runs a pair as its plain mov (interp_fast.c). */
+#define DVM_FUSE_LIST(X)                                                     \
+  X(ADD64_IMM) X(ADD64_REG) X(SUB64_IMM) X(SUB64_REG) X(MUL64_IMM) X(MUL64_REG) \
+  X(OR64_IMM) X(OR64_REG) X(AND64_IMM) X(AND64_REG) X(XOR64_IMM) X(XOR64_REG)   \
+  X(LSH64_IMM) X(LSH64_REG) X(RSH64_IMM) X(RSH64_REG) X(ARSH64_IMM) X(ARSH64_REG)
+enum dvm_vm_fused_op {
+  DVM_FOP_BASE_ = DVM_OP_CHARGE_,
+#define DVM_FUSE_ENUM(ID) DVM_FOP_##ID,
+  DVM_FUSE_LIST(DVM_FUSE_ENUM)
+#undef DVM_FUSE_ENUM
+  DVM_OP_DISPATCH_COUNT_ /* size of the fast interpreter's dispatch tables */
+};
+
 struct dvm_vm_program {
   uint32_t slots;
   uint32_t flags;
