@@ -360,12 +360,15 @@ op_CALL_LOCAL: {
     trap = DVM_TRAP_CALL_DEPTH;
     goto trapped;
   }
-  vm->frames[d].r6_r9[0] = r[6];
-  vm->frames[d].r6_r9[1] = r[7];
-  vm->frames[d].r6_r9[2] = r[8];
-  vm->frames[d].r6_r9[3] = r[9];
-  vm->frames[d].r10 = r[10];
-  vm->frames[d].ret_pc = (uint32_t)(ip - code) + 1;
+  /* The return point is kept as an instruction pointer: turning ip into
+   * a slot number and back costs a division and a multiplication. */
+  __typeof__(vm->frames[0]) *fr = &vm->frames[d];
+  fr->r6_r9[0] = r[6];
+  fr->r6_r9[1] = r[7];
+  fr->r6_r9[2] = r[8];
+  fr->r6_r9[3] = r[9];
+  fr->r10 = r[10];
+  fr->ret_ip = ip + 1;
   dvm_vm_stack_enter(vm, d + 1);
   r[10] += DVM_VM_FRAME_SIZE;
   JUMP_TO(ip->target);
@@ -375,13 +378,17 @@ op_EXIT: {
   uint32_t d = vm->depth;
   if (d == 0) goto done;
   d--;
-  r[6] = vm->frames[d].r6_r9[0];
-  r[7] = vm->frames[d].r6_r9[1];
-  r[8] = vm->frames[d].r6_r9[2];
-  r[9] = vm->frames[d].r6_r9[3];
-  r[10] = vm->frames[d].r10;
+  __typeof__(vm->frames[0]) *fr = &vm->frames[d];
+  r[6] = fr->r6_r9[0];
+  r[7] = fr->r6_r9[1];
+  r[8] = fr->r6_r9[2];
+  r[9] = fr->r6_r9[3];
+  r[10] = fr->r10;
   dvm_vm_stack_enter(vm, d);
-  JUMP_TO(vm->frames[d].ret_pc);
+  ip = fr->ret_ip;
+  if (UNLIKELY(ip->cost > gas)) goto slow_entry;
+  gas -= ip->cost;
+  goto *disp[ip->op];
 }
 
 op_CALL: {

@@ -334,7 +334,8 @@ struct dvm_vm_exec {
   struct {
     uint64_t r6_r9[4];
     uint64_t r10;
-    uint32_t ret_pc;
+    const void *ret_ip; /* fast interpreter: the return instruction */
+    uint32_t ret_pc;    /* reference interpreter: the return slot */
   } frames[DVM_VM_MAX_DEPTH];
   uint8_t stack[DVM_VM_STACK_SIZE];
 };
