@@ -260,7 +260,7 @@ static void dir_data(asm_ctx *a, const asm_tok *d, size_t i, unsigned width) {
         j++;
         asm_val v;
         if (asm_expr(a, &j, &v)) return;
-        addend = neg ? -(int64_t)v.v : (int64_t)v.v;
+        addend = (int64_t)(neg ? 0 - (uint64_t)v.v : (uint64_t)v.v); /* no int64 negation */
       }
       asm_fixup_add(a, FX_QUAD, (uint32_t)a->rodata.len, t, addend, &l);
       asm_buf_zero(&a->rodata, 8);
@@ -882,7 +882,8 @@ static void apply_fixups(asm_ctx *a) {
         asm_error(a, &f->loc, "'%s' is %s, not a code label", f->name, sym_kind_name(s->kind));
         break;
       }
-      int64_t rel = (int64_t)s->value - ((int64_t)f->at + 1) + f->addend;
+      /* In unsigned arithmetic: a huge addend must not overflow int64_t. */
+      int64_t rel = (int64_t)((uint64_t)s->value - ((uint64_t)f->at + 1) + (uint64_t)f->addend);
       dvm_vm_insn in = dvm_vm_insn_decode(code, f->at);
       if (f->kind == FX_JMP16) {
         if (rel < INT16_MIN || rel > INT16_MAX) {

@@ -349,7 +349,7 @@ void asm_conf_insn(asm_ctx *a, size_t i) {
         int neg = asm_tok_is(&a->toks[k], "-");
         k++;
         if (asm_expr(a, &k, &v)) return;
-        addend = neg ? -(int64_t)v.v : (int64_t)v.v;
+        addend = (int64_t)(neg ? 0 - (uint64_t)v.v : (uint64_t)v.v); /* no int64 negation */
       }
       if (op_end(a, &o, 1, k)) return;
       int64_t s = asm_emit(a, &in, &a->line);

@@ -547,7 +547,9 @@ static void do_assign(lp *p) {
       p->i++;
       asm_val v;
       if (asm_expr(a, &p->i, &v)) return;
-      addend = neg ? -(int64_t)v.v : (int64_t)v.v;
+      /* Two's complement in unsigned arithmetic: -INT64_MIN must not be
+       * computed in int64_t (found by the asm fuzzer). */
+      addend = (int64_t)(neg ? 0 - (uint64_t)v.v : (uint64_t)v.v);
     }
     if (!is(p, 0, "ll")) {
       asm_loc l = here(p);
