@@ -9,7 +9,7 @@
 # DVM_PLANT_BUG=ON must show a divergence within 60 s). Fails on any
 # finding or if the planted bug escapes. Findings are kept in the work
 # directory printed at the end.
-#   DVM_FUZZ_BUILD     libFuzzer build dir   (default <repo>/../build-fuzz-ci)
+#   DVM_FUZZ_BUILD     libFuzzer build dir   (default <repo>/build-fuzz-ci, like build/)
 #   DVM_PLANT_BUILD    planted-bug build dir (default <DVM_FUZZ_BUILD>-plant)
 #   DVM_FUZZ_PARALLEL  targets run at once   (default 2)
 #   DVM_FUZZ_NO_PLANT=1  skip the planted-bug check
@@ -17,7 +17,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 secs=${1:-60}
-build=${DVM_FUZZ_BUILD:-$root/../build-fuzz-ci}
+build=${DVM_FUZZ_BUILD:-$root/build-fuzz-ci}
 par=${DVM_FUZZ_PARALLEL:-2}
 gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
 t0=$(date +%s)

@@ -12,18 +12,19 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-build=${1:-$root/../build-fuzz-cov}
+build=${1:-$root/build-fuzz-cov}
 runs=${2:-}
 pick() { for c in "$@"; do command -v "$c" >/dev/null && { echo "$c"; return; }; done; echo "coverage: none of $* found" >&2; exit 2; }
 profdata=$(pick llvm-profdata-14 llvm-profdata)
 cov=$(pick llvm-cov-14 llvm-cov)
 gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
+mkdir -p "$build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=${CC:-clang} cmake -S "$root" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDVM_FUZZ=ON -DDVM_FUZZ_ENGINE=cov -DDVM_BENCH=OFF >"$build.configure.log" 2>&1 ||
-    { cat "$build.configure.log"; exit 2; }
+    -DDVM_FUZZ=ON -DDVM_FUZZ_ENGINE=cov -DDVM_BENCH=OFF >"$build/configure.log" 2>&1 ||
+    { cat "$build/configure.log"; exit 2; }
 fi
-cmake --build "$build" --target fuzz >"$build.build.log" 2>&1 || { tail -30 "$build.build.log"; exit 2; }
+cmake --build "$build" --target fuzz >"$build/fuzz_build.log" 2>&1 || { tail -30 "$build/fuzz_build.log"; exit 2; }
 targets=$(sed -n 's/^dvm_fuzz_target(\([a-z0-9_]*\).*/\1/p' "$here/targets.cmake")
 prof=$build/profiles
 rm -rf "$prof"

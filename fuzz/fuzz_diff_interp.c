@@ -9,8 +9,9 @@
  *
  * Input layout (all fields read through progen_src: missing bytes are 0):
  *   [0]      mode: (b & 7) == 7 -> raw program, else generated program
- *   [1]      gas selector  (g & 3): 0 tiny = [2] % 64 (step mode, out of
- *            gas everywhere), 1 = 2000, 2 = 200000, 3 = 64 + [2] * 64
+ *   [1]      gas selector  (g & 7): 0-1 tiny = [2] % 64 (step mode, out of
+ *            gas everywhere), 2-4 = 2000, 5 = 200000 (long loops and deep
+ *            recursion; the slowest inputs, so only 1 in 8), 6-7 = 64 + [2] * 64
  *   [2]      gas parameter
  *   [3]      heap selector (h & 7): 0-4 -> 512 bytes, 5 -> 4096, 6 -> [4] * 2
  *            (below progen's 512: stray accesses fault), 7 -> no heap
@@ -54,10 +55,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t code_len;
   int raw = (mode & 7) == 7;
 
-  switch (gsel & 3) {
-  case 0: gas = gpar % 64u; break;
-  case 1: gas = 2000; break;
-  case 2: gas = 200000; break;
+  switch (gsel & 7) {
+  case 0:
+  case 1: gas = gpar % 64u; break;
+  case 2:
+  case 3:
+  case 4: gas = 2000; break;
+  case 5: gas = 200000; break;
   default: gas = 64 + (uint64_t)gpar * 64; break;
   }
   switch (hsel & 7) {

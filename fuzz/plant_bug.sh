@@ -13,22 +13,23 @@
 # rather than the corpus, those seeds are found first (the planted binary
 # replays the corpus until it runs clean) and left out: each run must find
 # the bug by mutation of the remaining seeds.
-#   DVM_PLANT_BUILD   build directory (default: <repo>/../build-fuzz-plant)
+#   DVM_PLANT_BUILD   build directory (default: <repo>/build-fuzz-plant)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 secs=${1:-60}
 runs=${2:-1}
-build=${DVM_PLANT_BUILD:-$root/../build-fuzz-plant}
+build=${DVM_PLANT_BUILD:-$root/build-fuzz-plant}
 gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
 
+mkdir -p "$build"
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=${CC:-clang} cmake -S "$root" -B "$build" "${gen[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDVM_FUZZ=ON -DDVM_PLANT_BUG=ON -DDVM_BENCH=OFF >"$build.configure.log" 2>&1 ||
-    { cat "$build.configure.log"; echo "plant_bug: configure failed"; exit 2; }
+    -DDVM_FUZZ=ON -DDVM_PLANT_BUG=ON -DDVM_BENCH=OFF >"$build/configure.log" 2>&1 ||
+    { cat "$build/configure.log"; echo "plant_bug: configure failed"; exit 2; }
 fi
-cmake --build "$build" --target fuzz_diff_interp >"$build.build.log" 2>&1 ||
-  { tail -30 "$build.build.log"; echo "plant_bug: build failed"; exit 2; }
+cmake --build "$build" --target fuzz_diff_interp >"$build/fuzz_build.log" 2>&1 ||
+  { tail -30 "$build/fuzz_build.log"; echo "plant_bug: build failed"; exit 2; }
 bin=$build/fuzz/fuzz_diff_interp
 
 # Seeds that trigger the bug without mutation: drop them, one at a time.

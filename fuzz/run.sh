@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh ENGINE TARGET SECONDS OUT_DIR [BUILD_DIR] — one long fuzzing run.
-#   ENGINE   libfuzzer (BUILD_DIR default <repo>/../build-fuzz) or afl
-#            (BUILD_DIR default <repo>/../build-afl, see build_afl.sh)
+#   ENGINE   libfuzzer (BUILD_DIR default <repo>/build-fuzz) or afl
+#            (BUILD_DIR default <repo>/build-afl, see build_afl.sh)
 #   TARGET   verify_exec | diff_interp | asm | ...
 # Starts from fuzz/corpus/TARGET with its dictionary (asm.dict, bytecode.dict
 # for verify_exec and diff_interp, else dict/TARGET.dict if any); writes the
@@ -25,7 +25,7 @@ esac
 mkdir -p "$out"
 case $engine in
 libfuzzer)
-  bin=${5:-$root/../build-fuzz}/fuzz/fuzz_$target
+  bin=${5:-$root/build-fuzz}/fuzz/fuzz_$target
   [ -x "$bin" ] || { echo "run.sh: $bin not built"; exit 2; }
   mkdir -p "$out/corpus"
   # shellcheck disable=SC2086
@@ -37,7 +37,7 @@ libfuzzer)
   [ $rc -eq 0 ] && exit 0 || exit 1
   ;;
 afl)
-  bin=${5:-$root/../build-afl}/fuzz/fuzz_$target
+  bin=${5:-$root/build-afl}/fuzz/fuzz_$target
   [ -x "$bin" ] || { echo "run.sh: $bin not built (fuzz/build_afl.sh)"; exit 2; }
   # -V: stop after SECONDS; -t 10000: 10 s timeout; -m none: ASan needs the
   # address space. AFL_NO_AFFINITY: the machine is shared.

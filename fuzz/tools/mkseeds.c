@@ -51,7 +51,7 @@ static void put_program(const char *name, const dvm_asm_output *o, const uint8_t
                         int rt) {
   char n[512];
   uint8_t vh[3] = {(uint8_t)(0x04 | (rt ? 2 : 0)) /* raw, gas 5000 */, 0, 0};
-  uint8_t dh[16] = {7 /* raw */, 2 /* gas 200000 */, 0, 0, 0, 16 /* input bytes */};
+  uint8_t dh[16] = {7 /* raw */, 5 /* gas 200000 */, 0, 0, 0, 16 /* input bytes */};
   if (mem_len > 4096) mem_len = 4096;
   dh[14] = (uint8_t)mem_len;
   dh[15] = (uint8_t)(mem_len >> 8);
@@ -171,7 +171,7 @@ static void generated(void) {
       uint64_t v = progen_splitmix(&st);
       memcpy(bytes + k, &v, 8);
     }
-    uint8_t h[14] = {(uint8_t)(i & 6), (uint8_t)(i % 4), (uint8_t)(i * 37), (uint8_t)(i % 8),
+    uint8_t h[14] = {(uint8_t)(i & 6), (uint8_t)(i % 8), (uint8_t)(i * 37), (uint8_t)(i % 8),
                      (uint8_t)(i * 11), (uint8_t)(i * 5)};
     if ((h[3] & 7) == 7) h[3] = 0; /* mostly keep a heap */
     memcpy(h + 6, bytes + 8, 8);

@@ -127,7 +127,7 @@ settle:                                 # @settle
 	r1 = settle.why ll
 	r2 = 34
 	call dvm_revert
-	r0 = 1
+	r6 = 1
 	goto LBB3_3
 LBB3_2:
 	w1 = *(u8 *)(r1 + 0)
@@ -137,18 +137,21 @@ LBB3_2:
 	call dvm_block_height
 	*(u64 *)(r10 - 8) = r6
 	*(u64 *)(r10 - 16) = r0
-	r6 = r10
-	r6 += -16
+	r7 = r10
+	r7 += -16
 	r1 = settle.key ll
 	r2 = 11
-	r3 = r6
+	r3 = r7
 	r4 = 16
 	call dvm_storage_set
-	r1 = r6
-	r2 = 16
+	r6 = 0
+	r1 = 0
+	r2 = 0
+	r3 = r7
+	r4 = 16
 	call dvm_log
-	r0 = 0
 LBB3_3:
+	r0 = r6
 	exit
 .Lfunc_end3:
 	.size	settle, .Lfunc_end3-settle
