@@ -97,6 +97,8 @@ int dvm_block_decode(const uint8_t *buf, size_t len, dvm_block *b, char *err, si
   memset(b, 0, sizeof *b);
   if (err && errlen) err[0] = 0;
   dvm_rd r = {.p = buf, .len = buf ? len : 0, .err = err, .errlen = errlen};
+  if (len > DVM_BLOCK_MAX_BYTES)
+    return dvm_rd_fail(&r, 0, DVM_TX_ERR_LIMIT, "block of %zu bytes above %u", len, DVM_BLOCK_MAX_BYTES);
   int rc = parse_header(&r, &b->header);
   if (rc) return rc;
   size_t at = r.off;
@@ -178,6 +180,7 @@ int dvm_block_encode(const dvm_block_header *h, const uint8_t *const *txs, const
     if (lens[i] && !txs[i]) return DVM_TX_ERR_FIELD;
     total += 4 + (size_t)lens[i];
   }
+  if (total > DVM_BLOCK_MAX_BYTES) return DVM_TX_ERR_LIMIT;
   uint8_t *buf = malloc(total);
   if (!buf) return DVM_TX_ERR_NOMEM;
   dvm_block_header_encode(h, buf);

@@ -42,6 +42,7 @@ const char *dvm_rt_strerror(int code) {
   case DVM_RT_ERR_GENESIS: return "genesis error";
   case DVM_RT_ERR_NOMEM: return "out of memory";
   case DVM_RT_ERR_NOTFOUND: return "not found";
+  case DVM_RT_ERR_FULL: return "block full";
   default: return "unknown error";
   }
 }
@@ -597,9 +598,16 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
     blk_free(&k);
     return DVM_RT_ERR_NOMEM;
   }
+  size_t bytes_used = DVM_BLOCK_HEADER_BYTES + 4;
   for (size_t i = 0; i < n; i++) {
     uint64_t intrinsic, gas;
     int v = DVM_RT_OK;
+    /* Producing: a transaction that would not fit waits for the next
+     * block. (An applied block was bounded by its decoder.) */
+    if (!strict && bytes_used + 4 + lens[i] > DVM_BLOCK_MAX_BYTES) {
+      if (rejected) rejected[i] = DVM_RT_ERR_FULL;
+      continue;
+    }
     if (!sig_ok[i]) {
       errf(c, "signature does not verify");
       v = DVM_RT_ERR_TX;
@@ -626,6 +634,7 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
       goto fail;
     }
     if (rejected) rejected[i] = 0;
+    bytes_used += 4 + lens[i];
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, 32);
     crypto_generichash_update(&st, (const uint8_t *)DOMAIN_RECEIPT, strlen(DOMAIN_RECEIPT));

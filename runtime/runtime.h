@@ -37,6 +37,7 @@ typedef enum dvm_rt_err {
   DVM_RT_ERR_GENESIS = -405,  /* genesis malformed, or already applied / missing */
   DVM_RT_ERR_NOMEM = -406,
   DVM_RT_ERR_NOTFOUND = -407, /* no such block, receipt, account or key */
+  DVM_RT_ERR_FULL = -408,     /* the block is full (DVM_BLOCK_MAX_BYTES): left for the next one */
 } dvm_rt_err;
 
 const char *dvm_rt_strerror(int code);
@@ -98,7 +99,9 @@ const char *dvm_rt_chain_id(const dvm_rt_chain *c);
 /* Build, execute and commit the next block from candidate transactions
  * (encoded, in order). Invalid ones (bad encoding, chain id, signature,
  * nonce, fee funds, intrinsic gas) are left out and counted; rejected[i]
- * (if not NULL) gets the dvm_rt_err of candidate i, 0 when included.
+ * (if not NULL) gets the dvm_rt_err of candidate i, 0 when included, and
+ * DVM_RT_ERR_FULL for those past the block size limit (32 MiB encoded),
+ * which a producer offers again in the next block.
  * time must be >= the parent's. On OK, *block (if not NULL) receives the
  * encoded block (malloc'd; caller frees) and *block_len its length. */
 typedef struct dvm_rt_block_info {

@@ -12,7 +12,8 @@
  * Only one process may open a store directory for writing, and a process
  * opens a directory at most once (an LMDB rule).
  *
- * Tables: keys are 1..DVM_RT_KEY_MAX bytes, values 0..DVM_RT_VAL_MAX bytes,
+ * Tables: keys are 1..DVM_RT_KEY_MAX bytes, values 0..DVM_RT_VAL_MAX bytes
+ * (records written by a commit: 0..DVM_RT_RECORD_VAL_MAX, for whole blocks),
  * both opaque byte strings ordered by memcmp, a shorter key first when one is
  * a prefix of the other. ACCOUNTS, CODE and STORAGE are the state tables,
  * committed by the state root; BLOCKS, RECEIPTS and META are not.
@@ -47,7 +48,8 @@ extern "C" {
 #define DVM_RT_STATE_TABLES 3u /* tables 0..2 are committed by the root */
 
 #define DVM_RT_KEY_MAX 511u      /* LMDB's default maximum key size */
-#define DVM_RT_VAL_MAX 1048576u  /* 1 MiB */
+#define DVM_RT_VAL_MAX 1048576u  /* 1 MiB: values of the overlay (state, META) */
+#define DVM_RT_RECORD_VAL_MAX (64u << 20) /* values of commit records (blocks, receipts) */
 
 /* Reserved META keys the commit writes (spec/state.md §6). */
 #define DVM_RT_META_PREFIX "dvm.state."

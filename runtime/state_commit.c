@@ -284,7 +284,7 @@ static int check_records(const dvm_rt_record *rec, size_t n) {
       return DVM_RT_STATE_ERR_ARG;
     if (r->key.len < 1 || r->key.len > DVM_RT_KEY_MAX || !r->key.data)
       return DVM_RT_STATE_ERR_SIZE;
-    if (r->val.len > DVM_RT_VAL_MAX || (r->val.len && !r->val.data)) return DVM_RT_STATE_ERR_SIZE;
+    if (r->val.len > DVM_RT_RECORD_VAL_MAX || (r->val.len && !r->val.data)) return DVM_RT_STATE_ERR_SIZE;
     if (r->table == DVM_RT_T_META && r->key.len >= pl &&
         !memcmp(r->key.data, DVM_RT_META_PREFIX, pl))
       return DVM_RT_STATE_ERR_ARG;

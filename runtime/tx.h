@@ -33,6 +33,7 @@
 #define DVM_TX_MAX_INPUT (64u << 10)     /* call input bytes */
 #define DVM_TX_MAX_UPDATES 256u          /* entries of one system transaction */
 #define DVM_BLOCK_MAX_TXS 65536u
+#define DVM_BLOCK_MAX_BYTES (32u << 20) /* one encoded block: 32 MiB */
 
 /* Domain separation for hashes (spec/tx.md §Hashes). */
 #define DVM_DOMAIN_TX_SIGN "DVM/tx-sign/v1"

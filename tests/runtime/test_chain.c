@@ -359,6 +359,32 @@ int main(int argc, char **argv) {
   free(sim);
   CHECK(storage_u64(c, vault, "n") == 2, "simulated inc not committed");
 
+  /* ---- block 7-8: a full block; what does not fit waits for the next ---- */
+  {
+    enum { NFAT = 40, NFAT_LEN = 900000 };
+    uint8_t *junk = malloc(NFAT_LEN);
+    for (size_t i = 0; i < NFAT_LEN; i++) junk[i] = (uint8_t)(i * 131 + 7);
+    ck_tx fat[NFAT];
+    int brej[NFAT];
+    for (int i = 0; i < NFAT; i++) ck_deploy(&fat[i], &k[0], 1 + (uint64_t)i, junk, NFAT_LEN, 0, 60000000);
+    produce(c, fat, NFAT, 1700000070, brej);
+    int full = 0, in = 0;
+    for (int i = 0; i < NFAT; i++) {
+      if (brej[i] == DVM_RT_ERR_FULL) full++;
+      else if (brej[i] == 0) in++;
+    }
+    /* 32 MiB holds 37 transactions of 900,176 bytes (+ 4 bytes of length) */
+    CHECK(in == 37 && full == 3, "block size limit: %d included, %d left for the next block", in, full);
+    produce(c, fat + in, (size_t)full, 1700000071, brej);
+    CHECK(brej[0] == 0 && brej[1] == 0 && brej[2] == 0, "the rest go into the next block");
+    ck_receipt(c, fat[0].id, &r, &rr);
+    CHECK(r.status == DVM_RT_CALL_FAILED && r.calls[0].detail == DVM_RT_F_BAD_CODE, "junk code refused");
+    dvm_rt_receipt_free(&r);
+    free(rr);
+    for (int i = 0; i < NFAT; i++) free(fat[i].bytes);
+    free(junk);
+  }
+
   /* ---- audit: the stored root equals a recomputation over every entry ---- */
   uint8_t audit_root[32], head_root[32];
   CHECK(dvm_rt_chain_audit(c, audit_root) == 0, "audit: %s", dvm_rt_chain_errmsg(c));
