@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # build_afl.sh [BUILD_DIR] — build every fuzz target for AFL++ (Debian's
 # afl++ package): the same harness sources, compiled with afl-clang-fast
-# (or afl-clang-lto with AFL_CC=afl-clang-lto), ASan + UBSan, linked with
+# (AFL_CC=... for another AFL++ compiler; only afl-clang-fast is tried),
+# ASan + UBSan, linked with
 # AFL++'s libFuzzer-compatible driver /usr/lib/afl/libAFLDriver.a
 # (persistent mode, shared-memory test cases). Output: BUILD_DIR/fuzz/fuzz_<name>
 # (default BUILD_DIR: <repo>/build-afl). See fuzz/README.md for running.
