@@ -788,6 +788,14 @@ static void link_globals(asm_ctx *a) {
       asm_error(a, &s->gloc, "exported name '%s' is longer than %u bytes", s->name, DVM_VM_MAX_NAME);
       continue;
     }
+    /* An entry point must be an instruction: a label after the last one
+     * cannot be exported (found by the asm fuzzer: the container refused
+     * an output the assembler had accepted). */
+    if (s->kind == SYM_CODE && s->value >= a->code.len / 8) {
+      asm_error(a, &s->gloc, "entry point '%s' is at the end of the code: no instruction follows it",
+                s->name);
+      continue;
+    }
   }
   /* second loop: the table may grow while inserting scope -1 entries, so
    * collect first */

@@ -1,0 +1,3 @@
+.globl f
+exit
+f:
