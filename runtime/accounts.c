@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rt_private.h"
+#include "tx_int.h"
 
 const uint8_t rt_system_addr[DVM_ADDR_BYTES] = {0};
 
@@ -12,16 +13,6 @@ void rt_be32(uint8_t out[4], uint32_t v) {
   out[1] = (uint8_t)(v >> 16);
   out[2] = (uint8_t)(v >> 8);
   out[3] = (uint8_t)v;
-}
-
-static uint64_t le64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-
-static void put64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
 
 /* Account info: nonce u64 | flags u32 | code hash [32] (44 bytes). */
@@ -37,9 +28,8 @@ int rt_account_get(dvm_rt_overlay *ov, const uint8_t addr[32], rt_account *a) {
   if (rc == DVM_RT_STATE_NOTFOUND) return 0;
   if (rc) return rc;
   if (v.len != INFO_BYTES) return DVM_RT_STATE_ERR_CORRUPT;
-  a->nonce = le64(v.data);
-  a->flags = (uint32_t)v.data[8] | (uint32_t)v.data[9] << 8 | (uint32_t)v.data[10] << 16 |
-             (uint32_t)v.data[11] << 24;
+  a->nonce = dvm_ld64(v.data);
+  a->flags = dvm_ld32(v.data + 8);
   memcpy(a->code_hash, v.data + 12, DVM_HASH_BYTES);
   return 0;
 }
@@ -48,8 +38,8 @@ int rt_account_put(dvm_rt_overlay *ov, const uint8_t addr[32], const rt_account 
   uint8_t key[DVM_ADDR_BYTES + 1], val[INFO_BYTES];
   memcpy(key, addr, DVM_ADDR_BYTES);
   key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
-  put64(val, a->nonce);
-  for (int i = 0; i < 4; i++) val[8 + i] = (uint8_t)(a->flags >> (8 * i));
+  dvm_st64(val, a->nonce);
+  dvm_st32(val + 8, a->flags);
   memcpy(val + 12, a->code_hash, DVM_HASH_BYTES);
   return dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
@@ -69,7 +59,7 @@ int rt_balance_get(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, u
   if (rc == DVM_RT_STATE_NOTFOUND) return 0;
   if (rc) return rc;
   if (v.len != 8) return DVM_RT_STATE_ERR_CORRUPT;
-  *amount = le64(v.data);
+  *amount = dvm_ld64(v.data);
   return 0;
 }
 
@@ -79,7 +69,7 @@ int rt_balance_put(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, u
   uint8_t key[DVM_ADDR_BYTES + 5], val[8];
   balance_key(key, addr, asset);
   if (amount == 0) return dvm_rt_overlay_del(ov, DVM_RT_T_ACCOUNTS, key, sizeof key);
-  put64(val, amount);
+  dvm_st64(val, amount);
   return dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
 

@@ -694,14 +694,12 @@ int dvm_rt_chain_produce(dvm_rt_chain *c, const uint8_t *const *txs, const size_
   if (time < c->time) return errf(c, "time %" PRIu64 " before the parent's %" PRIu64, time, c->time), DVM_RT_ERR_ARG;
   if (n > DVM_BLOCK_MAX_TXS) return errf(c, "too many transactions"), DVM_RT_ERR_ARG;
   dvm_tx *d = calloc(n ? n : 1, sizeof *d);
-  const dvm_tx **dp = calloc(n ? n : 1, sizeof *dp);
   uint8_t *ok = calloc(n ? n : 1, 1), *decoded = calloc(n ? n : 1, 1);
   int rc = DVM_RT_ERR_NOMEM;
-  if (!d || !dp || !ok || !decoded) goto out;
+  if (!d || !ok || !decoded) goto out;
   for (size_t i = 0; i < n; i++) {
     char e[160];
     decoded[i] = dvm_tx_decode(txs[i], lens[i], &d[i], e, sizeof e) == DVM_TX_OK;
-    dp[i] = &d[i];
   }
   /* Signatures on every core, ahead of execution. */
   if (c->verify_sigs) {
@@ -731,7 +729,6 @@ out:
     for (size_t i = 0; i < n; i++)
       if (decoded && decoded[i]) dvm_tx_free(&d[i]);
   free(d);
-  free(dp);
   free(ok);
   free(decoded);
   return rc;
@@ -783,11 +780,6 @@ out:
 
 /* ---- genesis ---- */
 
-static int genesis_record(void *arg, const uint8_t root[32], const dvm_rt_record **records, size_t *n) {
-  blk *k = arg;
-  return blk_records(k, root, records, n);
-}
-
 int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
   dvm_genesis g;
   char e[256];
@@ -831,7 +823,7 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
   k.time = g.time;
   blk_alloc(&k, 0);
   uint8_t root[32];
-  rc = dvm_rt_state_commit_cb(c->ov, 0, genesis_record, &k, root);
+  rc = dvm_rt_state_commit_cb(c->ov, 0, blk_records, &k, root); /* block 0: no transactions */
   if (rc) {
     blk_free(&k);
     dvm_genesis_free(&g);

@@ -152,12 +152,6 @@ static int writes_dst(int fmt) {
          fmt == DVM_FMT_ENDIAN || fmt == DVM_FMT_LDDW || fmt == DVM_FMT_LDX;
 }
 
-static uint64_t decoded_imm(const dvm_vm_isa_entry *e, const dvm_vm_insn *in) {
-  /* ALU32 and JMP32 use the low 32 bits; a sign-extended copy has them. */
-  (void)e;
-  return (uint64_t)(int64_t)in->imm;
-}
-
 int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
                   const dvm_vm_export *exports, uint32_t export_count,
                   const dvm_vm_syscall_table *syscalls, dvm_vm_dinsn *dcode,
@@ -226,7 +220,7 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
     d->off = in.off;
     d->cost = 0;
     d->target = 0;
-    d->imm = decoded_imm(e, &in);
+    d->imm = (uint64_t)(int64_t)in.imm; /* ALU32/JMP32 use its low 32 bits */
 
     switch (e->fmt) {
     case DVM_FMT_LDDW: {
