@@ -56,7 +56,7 @@ static double run(const char *cdir, workload wl, int verify, int txs, double *cp
   free(dep.bytes);
   free(code);
   uint8_t vault[32], dest[32];
-  dvm_contract_address(k[1].pk, 0, vault);
+  dvm_tx_contract_address(k[1].pk, 0, vault);
   memset(dest, 0x55, 32);
 
   int total = txs * BLOCKS;

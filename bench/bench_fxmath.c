@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "fxmath.h"
+#include "fx.h"
 
 #define N_IN 1024
 #define RUNS 7

@@ -44,7 +44,7 @@ static void key_of(uint8_t k[40], uint32_t i) {
 }
 
 static void die(const char *what, int rc) {
-  fprintf(stderr, "bench_state: %s: %s\n", what, dvm_rt_state_strerror(rc));
+  fprintf(stderr, "bench_state: %s: %s\n", what, dvm_state_strerror(rc));
   exit(1);
 }
 
@@ -54,23 +54,23 @@ static void pr_milli(const char *label, uint64_t x) {
 }
 
 int main(int argc, char **argv) {
-  char dir[256], err[DVM_RT_ERRMSG_MAX];
+  char dir[256], err[DVM_STATE_ERRMSG_MAX];
   if (argc > 1) snprintf(dir, sizeof dir, "%s", argv[1]);
   else {
     const char *t = getenv("TMPDIR");
     snprintf(dir, sizeof dir, "%s/dvm-bench-state-XXXXXX", t && *t ? t : "/tmp");
     if (!mkdtemp(dir)) return perror("mkdtemp"), 1;
   }
-  dvm_rt_store *s;
-  dvm_rt_overlay *ov;
+  dvm_state_store *s;
+  dvm_state_overlay *ov;
   int rc;
-  if ((rc = dvm_rt_store_open(dir, NULL, &s, err))) {
+  if ((rc = dvm_state_store_open(dir, NULL, &s, err))) {
     fprintf(stderr, "bench_state: %s\n", err);
     return 1;
   }
-  if ((rc = dvm_rt_overlay_begin(s, &ov))) die("overlay", rc);
+  if ((rc = dvm_state_overlay_begin(s, &ov))) die("overlay", rc);
   uint64_t height = 0;
-  int has = dvm_rt_store_last(s, &height, NULL) == DVM_RT_STATE_OK;
+  int has = dvm_state_store_last(s, &height, NULL) == DVM_STATE_OK;
   height = has ? height + 1 : 0;
 
   enum { BASE = 20000 };
@@ -78,9 +78,9 @@ int main(int argc, char **argv) {
   memset(v, 0x5a, sizeof v);
   for (uint32_t i = 0; i < BASE; i++) {
     key_of(k, i);
-    if ((rc = dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, k, 40, v, sizeof v))) die("put", rc);
+    if ((rc = dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, k, 40, v, sizeof v))) die("put", rc);
   }
-  if ((rc = dvm_rt_state_commit(ov, height++, NULL, 0, NULL))) die("commit", rc);
+  if ((rc = dvm_state_commit(ov, height++, NULL, 0, NULL))) die("commit", rc);
 
   printf("block commit (store of %d entries, 40-byte keys, 64-byte values, sync on):\n", BASE);
   printf("  %8s %12s %14s\n", "changed", "median ms", "us per entry");
@@ -92,10 +92,10 @@ int main(int argc, char **argv) {
       for (uint32_t i = 0; i < sizes[si]; i++) {
         key_of(k, (i * 7919u + round * 104729u) % BASE);
         memcpy(v, &round, sizeof round);
-        if ((rc = dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, k, 40, v, sizeof v))) die("put", rc);
+        if ((rc = dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, k, 40, v, sizeof v))) die("put", rc);
       }
       uint64_t t0 = now_ns();
-      if ((rc = dvm_rt_state_commit(ov, height++, NULL, 0, NULL))) die("commit", rc);
+      if ((rc = dvm_state_commit(ov, height++, NULL, 0, NULL))) die("commit", rc);
       t[r] = now_ns() - t0;
     }
     uint64_t m = median(t, RUNS);
@@ -107,22 +107,22 @@ int main(int argc, char **argv) {
 
   printf("lattice delta, 10000 updated entries (2 elements each):\n");
   enum { NCH = 10000 };
-  static dvm_rt_lthash_change ch[NCH];
+  static dvm_state_lthash_change ch[NCH];
   static uint8_t keys[NCH][40];
   for (uint32_t i = 0; i < NCH; i++) {
     key_of(keys[i], i);
-    ch[i].table = DVM_RT_T_STORAGE;
+    ch[i].table = DVM_STATE_T_STORAGE;
     ch[i].old_present = ch[i].new_present = 1;
-    ch[i].key = (dvm_rt_bytes){keys[i], 40};
-    ch[i].old_val = (dvm_rt_bytes){v, 64};
-    ch[i].new_val = (dvm_rt_bytes){v, 32};
+    ch[i].key = (dvm_state_bytes){keys[i], 40};
+    ch[i].old_val = (dvm_state_bytes){v, 64};
+    ch[i].new_val = (dvm_state_bytes){v, 32};
   }
   for (unsigned th = 1; th <= 2; th++) {
     uint64_t t[RUNS], c[RUNS];
-    dvm_rt_lthash d;
+    dvm_state_lthash d;
     for (int r = 0; r < RUNS; r++) {
       uint64_t t0 = now_ns(), c0 = cpu_ns();
-      if ((rc = dvm_rt_lthash_delta(&d, ch, NCH, th))) die("delta", rc);
+      if ((rc = dvm_state_lthash_delta(&d, ch, NCH, th))) die("delta", rc);
       t[r] = now_ns() - t0;
       c[r] = cpu_ns() - c0;
     }
@@ -137,42 +137,42 @@ int main(int argc, char **argv) {
   printf("overlay over 100k keys (50k in LMDB, 50k in the overlay):\n");
   for (uint32_t i = BASE; i < 50000; i++) {
     key_of(k, 2 * i);
-    if ((rc = dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, k, 40, v, 64))) die("put", rc);
+    if ((rc = dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, k, 40, v, 64))) die("put", rc);
   }
-  if ((rc = dvm_rt_state_commit(ov, height++, NULL, 0, NULL))) die("commit", rc);
+  if ((rc = dvm_state_commit(ov, height++, NULL, 0, NULL))) die("commit", rc);
   uint64_t tput[RUNS], tget[RUNS], tnext[RUNS];
   for (int r = 0; r < RUNS; r++) {
     uint64_t t0 = now_ns();
     for (uint32_t i = 0; i < 50000; i++) {
       key_of(k, 2 * i + 1);
-      if ((rc = dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, k, 40, v, 64))) die("put", rc);
+      if ((rc = dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, k, 40, v, 64))) die("put", rc);
     }
     tput[r] = (now_ns() - t0) / 50000;
     t0 = now_ns();
     for (uint32_t i = 0; i < 100000; i++) {
       key_of(k, (i * 7919u) % 100000);
-      rc = dvm_rt_overlay_get(ov, DVM_RT_T_STORAGE, k, 40, NULL);
-      if (rc && rc != DVM_RT_STATE_NOTFOUND) die("get", rc);
+      rc = dvm_state_overlay_get(ov, DVM_STATE_T_STORAGE, k, 40, NULL);
+      if (rc && rc != DVM_STATE_NOTFOUND) die("get", rc);
     }
     tget[r] = (now_ns() - t0) / 100000;
     t0 = now_ns();
     uint8_t after[40];
     size_t alen = 0, n = 0;
-    dvm_rt_bytes kk;
-    while ((rc = dvm_rt_overlay_next(ov, DVM_RT_T_STORAGE, after, alen, &kk, NULL)) == 0) {
+    dvm_state_bytes kk;
+    while ((rc = dvm_state_overlay_next(ov, DVM_STATE_T_STORAGE, after, alen, &kk, NULL)) == 0) {
       memcpy(after, kk.data, kk.len);
       alen = kk.len;
       n++;
     }
     tnext[r] = (now_ns() - t0) / (n ? n : 1);
-    dvm_rt_overlay_free(ov); /* drop the writes: the next run starts alike */
-    if ((rc = dvm_rt_overlay_begin(s, &ov))) die("overlay", rc);
+    dvm_state_overlay_free(ov); /* drop the writes: the next run starts alike */
+    if ((rc = dvm_state_overlay_begin(s, &ov))) die("overlay", rc);
   }
   printf("  put %llu ns, get %llu ns, next() step %llu ns (medians)\n",
          (unsigned long long)median(tput, RUNS), (unsigned long long)median(tget, RUNS),
          (unsigned long long)median(tnext, RUNS));
-  dvm_rt_overlay_free(ov);
-  dvm_rt_store_close(s);
+  dvm_state_overlay_free(ov);
+  dvm_state_store_close(s);
   if (argc <= 1) {
     char p[300];
     snprintf(p, sizeof p, "%s/data.mdb", dir);

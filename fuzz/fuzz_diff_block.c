@@ -73,7 +73,7 @@ static void setup(void) {
   for (int i = 0; i < NCONTRACTS; i++) {
     snprintf(path, sizeof path, "%s/%s", DVM_SOURCE_DIR, contract_files[i]);
     g.code[i] = ck_assemble(path, &g.code_len[i]);
-    dvm_contract_address(g.keys[1].pk, (uint64_t)i, g.addr[i]);
+    dvm_tx_contract_address(g.keys[1].pk, (uint64_t)i, g.addr[i]);
   }
   snprintf(g.base, sizeof g.base, "%s/dvm-fuzz-block-XXXXXX", tmp);
   if (!mkdtemp(g.base)) FUZZ_FAIL("mkdtemp %s: %s", g.base, strerror(errno));

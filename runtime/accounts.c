@@ -18,30 +18,30 @@ void rt_be32(uint8_t out[4], uint32_t v) {
 /* Account info: nonce u64 | flags u32 | code hash [32] (44 bytes). */
 #define INFO_BYTES (8 + 4 + DVM_HASH_BYTES)
 
-int rt_account_get(dvm_rt_overlay *ov, const uint8_t addr[32], rt_account *a) {
+int rt_account_get(dvm_state_overlay *ov, const uint8_t addr[32], rt_account *a) {
   uint8_t key[DVM_ADDR_BYTES + 1];
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   memcpy(key, addr, DVM_ADDR_BYTES);
   key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
   memset(a, 0, sizeof *a);
-  int rc = dvm_rt_overlay_get(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, &v);
-  if (rc == DVM_RT_STATE_NOTFOUND) return 0;
+  int rc = dvm_state_overlay_get(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, &v);
+  if (rc == DVM_STATE_NOTFOUND) return 0;
   if (rc) return rc;
-  if (v.len != INFO_BYTES) return DVM_RT_STATE_ERR_CORRUPT;
+  if (v.len != INFO_BYTES) return DVM_STATE_ERR_CORRUPT;
   a->nonce = dvm_ld64(v.data);
   a->flags = dvm_ld32(v.data + 8);
   memcpy(a->code_hash, v.data + 12, DVM_HASH_BYTES);
   return 0;
 }
 
-int rt_account_put(dvm_rt_overlay *ov, const uint8_t addr[32], const rt_account *a) {
+int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_account *a) {
   uint8_t key[DVM_ADDR_BYTES + 1], val[INFO_BYTES];
   memcpy(key, addr, DVM_ADDR_BYTES);
   key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
   dvm_st64(val, a->nonce);
   dvm_st32(val + 8, a->flags);
   memcpy(val + 12, a->code_hash, DVM_HASH_BYTES);
-  return dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, val, sizeof val);
+  return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
 
 static void balance_key(uint8_t key[DVM_ADDR_BYTES + 5], const uint8_t addr[32], uint32_t asset) {
@@ -50,30 +50,30 @@ static void balance_key(uint8_t key[DVM_ADDR_BYTES + 5], const uint8_t addr[32],
   rt_be32(key + DVM_ADDR_BYTES + 1, asset);
 }
 
-int rt_balance_get(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount) {
+int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount) {
   uint8_t key[DVM_ADDR_BYTES + 5];
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   balance_key(key, addr, asset);
   *amount = 0;
-  int rc = dvm_rt_overlay_get(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, &v);
-  if (rc == DVM_RT_STATE_NOTFOUND) return 0;
+  int rc = dvm_state_overlay_get(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, &v);
+  if (rc == DVM_STATE_NOTFOUND) return 0;
   if (rc) return rc;
-  if (v.len != 8) return DVM_RT_STATE_ERR_CORRUPT;
+  if (v.len != 8) return DVM_STATE_ERR_CORRUPT;
   *amount = dvm_ld64(v.data);
   return 0;
 }
 
 /* A zero balance is no entry: the state holds only what is non-zero, so
  * the root does not depend on whether an account once held an asset. */
-int rt_balance_put(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount) {
+int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount) {
   uint8_t key[DVM_ADDR_BYTES + 5], val[8];
   balance_key(key, addr, asset);
-  if (amount == 0) return dvm_rt_overlay_del(ov, DVM_RT_T_ACCOUNTS, key, sizeof key);
+  if (amount == 0) return dvm_state_overlay_del(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key);
   dvm_st64(val, amount);
-  return dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, key, sizeof key, val, sizeof val);
+  return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
 
-int rt_transfer(dvm_rt_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
+int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
                 uint64_t amount) {
   uint64_t fb, tb;
   int rc;
@@ -95,19 +95,19 @@ void rt_sys_key(uint8_t *key, size_t *klen, const char *tag, const void *suffix,
   *klen = DVM_ADDR_BYTES + tl + slen;
 }
 
-int rt_asset_known(dvm_rt_overlay *ov, uint32_t asset) {
+int rt_asset_known(dvm_state_overlay *ov, uint32_t asset) {
   uint8_t key[64], be[4];
   size_t kl;
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   rt_be32(be, asset);
   rt_sys_key(key, &kl, "asset", be, 4);
-  return dvm_rt_overlay_get(ov, DVM_RT_T_STORAGE, key, kl, &v) == 0;
+  return dvm_state_overlay_get(ov, DVM_STATE_T_STORAGE, key, kl, &v) == 0;
 }
 
-int rt_is_authority(dvm_rt_overlay *ov, const uint8_t pk[32]) {
+int rt_is_authority(dvm_state_overlay *ov, const uint8_t pk[32]) {
   uint8_t key[96];
   size_t kl;
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   rt_sys_key(key, &kl, "authority", pk, 32);
-  return dvm_rt_overlay_get(ov, DVM_RT_T_STORAGE, key, kl, &v) == 0;
+  return dvm_state_overlay_get(ov, DVM_STATE_T_STORAGE, key, kl, &v) == 0;
 }

@@ -30,23 +30,23 @@ static size_t prog_find(const dvm_rt_chain *c, const uint8_t hash[32], int *foun
 int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
   int found;
   size_t at = prog_find(c, hash, &found);
-  dvm_rt_bytes code;
+  dvm_state_bytes code;
   dvm_vm_error err;
   if (found) {
     *out = c->progs[at].prog;
     return 0;
   }
-  int rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_CODE, hash, DVM_HASH_BYTES, &code);
+  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_CODE, hash, DVM_HASH_BYTES, &code);
   if (rc) return rc;
   dvm_vm_program *p;
   if (dvm_vm_program_load_container(&p, code.data, code.len, rt_syscalls_bound(), &err))
-    return DVM_RT_STATE_ERR_CORRUPT; /* deploy verified it: the store is damaged */
+    return DVM_STATE_ERR_CORRUPT; /* deploy verified it: the store is damaged */
   if (c->nprogs == c->progs_cap) {
     size_t ncap = c->progs_cap ? c->progs_cap * 2 : 16;
     rt_prog_entry *n = realloc(c->progs, ncap * sizeof *n);
     if (!n) {
       dvm_vm_program_free(p);
-      return DVM_RT_STATE_ERR_NOMEM;
+      return DVM_STATE_ERR_NOMEM;
     }
     c->progs = n;
     c->progs_cap = ncap;
@@ -62,7 +62,7 @@ int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
 int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap) {
   if (!c->vms[depth]) c->vms[depth] = malloc(sizeof(dvm_vm_exec));
   if (!c->heaps[depth]) c->heaps[depth] = malloc(RT_HEAP_CAP);
-  if (!c->vms[depth] || !c->heaps[depth]) return DVM_RT_STATE_ERR_NOMEM;
+  if (!c->vms[depth] || !c->heaps[depth]) return DVM_STATE_ERR_NOMEM;
   *vm = c->vms[depth];
   *heap = c->heaps[depth];
   return 0;
@@ -70,7 +70,7 @@ int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t *
 
 /* ---- the per-transaction context ---- */
 
-void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_rt_overlay *ov, uint64_t height, uint64_t time) {
+void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_state_overlay *ov, uint64_t height, uint64_t time) {
   memset(x, 0, sizeof *x);
   x->chain = c;
   x->ov = ov;
@@ -98,7 +98,7 @@ int rt_log_push(rt_exec *x, const rt_log *l) {
   if (x->nlogs == x->logs_cap) {
     size_t ncap = x->logs_cap ? x->logs_cap * 2 : 8;
     rt_log *n = realloc(x->logs, ncap * sizeof *n);
-    if (!n) return DVM_RT_STATE_ERR_NOMEM;
+    if (!n) return DVM_STATE_ERR_NOMEM;
     x->logs = n;
     x->logs_cap = ncap;
   }
@@ -113,7 +113,7 @@ static void fail(rt_call_out *out, int detail) {
 
 int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,
               size_t method_len, const uint8_t *input, uint32_t input_len,
-              const dvm_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out) {
+              const dvm_tx_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out) {
   dvm_rt_chain *c = x->chain;
   rt_account acct;
   dvm_vm_program *prog;
@@ -153,17 +153,17 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
     return 0;
   }
 
-  if ((rc = dvm_rt_overlay_push(x->ov))) return rc;
+  if ((rc = dvm_state_overlay_push(x->ov))) return rc;
   /* Attached assets move inside the callee's frame: undone if it fails. */
   for (unsigned i = 0; i < nassets; i++) {
     if (!rt_asset_known(x->ov, assets[i].asset)) {
-      dvm_rt_overlay_pop(x->ov, 0);
+      dvm_state_overlay_pop(x->ov, 0);
       fail(out, DVM_RT_F_ASSET);
       return 0;
     }
     rc = rt_transfer(x->ov, caller, contract, assets[i].asset, assets[i].amount);
     if (rc) {
-      dvm_rt_overlay_pop(x->ov, 0);
+      dvm_state_overlay_pop(x->ov, 0);
       if (rc < 0) return rc;
       fail(out, rc == 1 ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW);
       return 0;
@@ -176,8 +176,8 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   uint8_t *in_copy = malloc(input_len ? input_len : 1);
   if (!in_copy || (rc = rt_vm_for_depth(c, x->depth, &vm, &heap))) {
     free(in_copy);
-    dvm_rt_overlay_pop(x->ov, 0);
-    return in_copy ? rc : DVM_RT_STATE_ERR_NOMEM;
+    dvm_state_overlay_pop(x->ov, 0);
+    return in_copy ? rc : DVM_STATE_ERR_NOMEM;
   }
   if (input_len) memcpy(in_copy, input, input_len); /* the callee's own copy */
   free(f->ret);
@@ -219,7 +219,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   f->child_ret = NULL;
 
   int keep = out->status == DVM_RT_CALL_OK;
-  dvm_rt_overlay_pop(x->ov, keep);
+  dvm_state_overlay_pop(x->ov, keep);
   if (!keep) logs_truncate(x, log_mark);
   if (x->fatal) return x->fatal; /* the store failed under the call: no outcome */
   return 0;

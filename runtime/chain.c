@@ -192,41 +192,41 @@ void dvm_rt_receipt_free(dvm_rt_receipt *r) {
 /* ---- opening ---- */
 
 static int state_rc(dvm_rt_chain *c, int rc, const char *what) {
-  if (rc == DVM_RT_STATE_NOTFOUND) return DVM_RT_ERR_NOTFOUND;
-  if (rc == DVM_RT_STATE_ERR_NOMEM) return DVM_RT_ERR_NOMEM;
-  errf(c, "%s: %s (%s)", what, dvm_rt_state_strerror(rc), dvm_rt_store_errmsg(c->store));
+  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_NOTFOUND;
+  if (rc == DVM_STATE_ERR_NOMEM) return DVM_RT_ERR_NOMEM;
+  errf(c, "%s: %s (%s)", what, dvm_state_strerror(rc), dvm_state_store_errmsg(c->store));
   return DVM_RT_ERR_STATE;
 }
 
 /* Read the head (chain id, last block) after open or a failed commit. */
 static int load_head(dvm_rt_chain *c) {
   uint64_t h;
-  dvm_rt_bytes v;
-  int rc = dvm_rt_store_last(c->store, &h, NULL);
+  dvm_state_bytes v;
+  int rc = dvm_state_store_last(c->store, &h, NULL);
   c->has_genesis = 0;
-  if (rc == DVM_RT_STATE_NOTFOUND) return DVM_RT_OK;
+  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_OK;
   if (rc) return state_rc(c, rc, "head");
-  rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_META, META_CHAIN_ID, strlen(META_CHAIN_ID), &v);
-  if (rc || v.len == 0 || v.len > DVM_CHAIN_ID_MAX) return state_rc(c, rc ? rc : DVM_RT_STATE_ERR_CORRUPT, "chain id");
+  rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_META, META_CHAIN_ID, strlen(META_CHAIN_ID), &v);
+  if (rc || v.len == 0 || v.len > DVM_CHAIN_ID_MAX) return state_rc(c, rc ? rc : DVM_STATE_ERR_CORRUPT, "chain id");
   memcpy(c->chain_id, v.data, v.len);
   c->chain_id[v.len] = 0;
   uint8_t key[8];
   be64(key, h);
-  rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_BLOCKS, key, 8, &v);
-  dvm_block_header hd;
+  rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_BLOCKS, key, 8, &v);
+  dvm_tx_block_header hd;
   char e[128];
-  if (rc || dvm_block_header_decode(v.data, v.len < DVM_BLOCK_HEADER_BYTES ? v.len : DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e))
-    return state_rc(c, rc ? rc : DVM_RT_STATE_ERR_CORRUPT, "head block");
+  if (rc || dvm_tx_block_header_decode(v.data, v.len < DVM_BLOCK_HEADER_BYTES ? v.len : DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e))
+    return state_rc(c, rc ? rc : DVM_STATE_ERR_CORRUPT, "head block");
   c->height = h;
   c->time = hd.time;
-  dvm_block_hash(&hd, c->last_hash);
+  dvm_tx_block_hash(&hd, c->last_hash);
   c->has_genesis = 1;
   return DVM_RT_OK;
 }
 
 int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_chain **out, char *errbuf) {
-  dvm_rt_store_opts so;
-  char e[DVM_RT_ERRMSG_MAX];
+  dvm_state_store_opts so;
+  char e[DVM_STATE_ERRMSG_MAX];
   *out = NULL;
   if (sodium_init() < 0) {
     if (errbuf) snprintf(errbuf, 256, "libsodium failed to initialise");
@@ -234,19 +234,19 @@ int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_cha
   }
   dvm_rt_chain *c = calloc(1, sizeof *c);
   if (!c) return DVM_RT_ERR_NOMEM;
-  dvm_rt_store_opts_default(&so);
+  dvm_state_store_opts_default(&so);
   if (opts && opts->map_size_initial) so.map_size_initial = opts->map_size_initial;
   if (opts) so.threads = opts->threads;
   c->threads = opts ? opts->threads : 0;
   c->verify_sigs = !(opts && opts->skip_signatures);
-  int rc = dvm_rt_store_open(dir, &so, &c->store, e);
+  int rc = dvm_state_store_open(dir, &so, &c->store, e);
   if (rc) {
     if (errbuf) snprintf(errbuf, 256, "%.60s: %.190s", dir, e);
     free(c);
     return DVM_RT_ERR_STATE;
   }
-  if ((rc = dvm_rt_overlay_begin(c->store, &c->ov)) || (rc = load_head(c))) {
-    if (errbuf) snprintf(errbuf, 256, "%.60s: %.190s", dir, c->err[0] ? c->err : dvm_rt_state_strerror(rc));
+  if ((rc = dvm_state_overlay_begin(c->store, &c->ov)) || (rc = load_head(c))) {
+    if (errbuf) snprintf(errbuf, 256, "%.60s: %.190s", dir, c->err[0] ? c->err : dvm_state_strerror(rc));
     dvm_rt_chain_close(c);
     return rc < -400 ? rc : DVM_RT_ERR_STATE;
   }
@@ -262,17 +262,17 @@ void dvm_rt_chain_close(dvm_rt_chain *c) {
     free(c->vms[d]);
     free(c->heaps[d]);
   }
-  dvm_rt_overlay_free(c->ov);
-  dvm_rt_store_close(c->store);
+  dvm_state_overlay_free(c->ov);
+  dvm_state_store_close(c->store);
   free(c);
 }
 
 /* Throw away every uncommitted write (a failed block). */
 static int reset_overlay(dvm_rt_chain *c) {
-  dvm_rt_overlay_free(c->ov);
+  dvm_state_overlay_free(c->ov);
   c->ov = NULL;
-  dvm_rt_store_reset(c->store);
-  int rc = dvm_rt_overlay_begin(c->store, &c->ov);
+  dvm_state_store_reset(c->store);
+  int rc = dvm_state_overlay_begin(c->store, &c->ov);
   if (rc) return state_rc(c, rc, "overlay");
   return load_head(c);
 }
@@ -282,7 +282,7 @@ int dvm_rt_chain_head(const dvm_rt_chain *c, uint64_t *height, uint8_t hash[32],
   if (!c->has_genesis) return DVM_RT_ERR_GENESIS;
   if (height) *height = c->height;
   if (hash) memcpy(hash, c->last_hash, 32);
-  if (root) dvm_rt_store_last(c->store, NULL, root);
+  if (root) dvm_state_store_last(c->store, NULL, root);
   if (time) *time = c->time;
   return DVM_RT_OK;
 }
@@ -379,7 +379,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
     dvm_vm_error verr;
     uint8_t hash[32];
     uint32_t init_pc;
-    dvm_contract_address(tx->sender, deploy_nonce, contract);
+    dvm_tx_contract_address(tx->sender, deploy_nonce, contract);
     ncalls = 1;
     if (dvm_vm_program_load_container(&p, tx->u.deploy.code, tx->u.deploy.code_len, rt_syscalls_bound(), &verr)) {
       status = DVM_RT_CALL_FAILED;
@@ -389,12 +389,12 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
     int has_init = dvm_vm_program_export(p, "init", &init_pc) == DVM_VM_OK;
     dvm_vm_program_free(p);
     crypto_generichash(hash, 32, tx->u.deploy.code, tx->u.deploy.code_len, NULL, 0);
-    if ((rc = dvm_rt_overlay_push(c->ov))) goto fatal;
+    if ((rc = dvm_state_overlay_push(c->ov))) goto fatal;
     rt_account ca;
     if ((rc = rt_account_get(c->ov, contract, &ca))) goto fatal;
     ca.flags |= RT_ACCT_CONTRACT;
     memcpy(ca.code_hash, hash, 32);
-    if ((rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_CODE, hash, 32, tx->u.deploy.code, tx->u.deploy.code_len)) ||
+    if ((rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_CODE, hash, 32, tx->u.deploy.code, tx->u.deploy.code_len)) ||
         (rc = rt_account_put(c->ov, contract, &ca)))
       goto fatal;
     rt_call_out o;
@@ -408,7 +408,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
     }
     status = o.status;
     has_contract = status == DVM_RT_CALL_OK;
-    dvm_rt_overlay_pop(c->ov, has_contract);
+    dvm_state_overlay_pop(c->ov, has_contract);
     used += o.gas_used;
     receipt_call(&calls, &o, x.logs, x.nlogs);
     free(o.ret);
@@ -439,7 +439,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
       break;
     }
     for (unsigned i = 0; i < tx->u.sys.count; i++) {
-      uint8_t key[DVM_RT_KEY_MAX], val[16];
+      uint8_t key[DVM_STATE_KEY_MAX], val[16];
       size_t kl;
       if (tx->u.sys.sys_kind == DVM_SYS_ORACLE) {
         const dvm_tx_oracle *o = &tx->u.sys.oracle[i];
@@ -450,11 +450,11 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
           val[k] = (uint8_t)((uint64_t)o->price >> (8 * k));
           val[8 + k] = (uint8_t)(o->publish_time >> (8 * k));
         }
-        rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_STORAGE, key, kl, val, 16);
+        rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_STORAGE, key, kl, val, 16);
       } else {
         const dvm_tx_param *pm = &tx->u.sys.params[i];
         rt_sys_key(key, &kl, "param", pm->key, pm->key_len);
-        rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_STORAGE, key, kl, pm->val, pm->val_len);
+        rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_STORAGE, key, kl, pm->val, pm->val_len);
       }
       if (rc) goto fatal;
     }
@@ -468,7 +468,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
   uint64_t fee = used * tx->gas_price;
   if ((rc = rt_transfer(c->ov, rt_system_addr, tx->sender, 0, escrow - fee)) < 0) goto fatal;
   if (calls.oom) {
-    rc = DVM_RT_STATE_ERR_NOMEM;
+    rc = DVM_STATE_ERR_NOMEM;
     goto fatal;
   }
   buf_put(b, tx->id, 32);
@@ -485,7 +485,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
   free(calls.p);
   rt_exec_release(&x);
   *gas_out = used;
-  return b->oom ? DVM_RT_STATE_ERR_NOMEM : 0;
+  return b->oom ? DVM_STATE_ERR_NOMEM : 0;
 fatal:
   free(calls.p);
   rt_exec_release(&x);
@@ -504,12 +504,12 @@ typedef struct blk {
   rt_buf *receipts;        /* n encodings */
   uint8_t (*rhash)[32];
   uint64_t gas;
-  const dvm_block_header *expect; /* apply: the header to match */
+  const dvm_tx_block_header *expect; /* apply: the header to match */
   /* built by the commit callback */
-  dvm_block_header header;
+  dvm_tx_block_header header;
   uint8_t *block;
   size_t block_len;
-  dvm_rt_record *records;
+  dvm_state_record *records;
   uint8_t height_key[8];
   int mismatch;
 } blk;
@@ -538,18 +538,18 @@ static void blk_free(blk *k) {
 }
 
 /* Commit callback: the header carries the root. */
-static int blk_records(void *arg, const uint8_t root[32], const dvm_rt_record **records, size_t *n) {
+static int blk_records(void *arg, const uint8_t root[32], const dvm_state_record **records, size_t *n) {
   blk *k = arg;
   dvm_rt_chain *c = k->c;
-  dvm_block_header *h = &k->header;
+  dvm_tx_block_header *h = &k->header;
   memset(h, 0, sizeof *h);
   h->version = DVM_BLOCK_VERSION;
   h->height = k->height;
   if (k->height) memcpy(h->parent, c->last_hash, 32);
   h->time = k->time;
-  dvm_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])k->ids, k->n, h->tx_root);
+  dvm_tx_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])k->ids, k->n, h->tx_root);
   memcpy(h->state_root, root, 32);
-  dvm_hash_list(DVM_DOMAIN_RECEIPTS_ROOT, (const uint8_t(*)[32])k->rhash, k->n, h->receipts_root);
+  dvm_tx_hash_list(DVM_DOMAIN_RECEIPTS_ROOT, (const uint8_t(*)[32])k->rhash, k->n, h->receipts_root);
   if (k->expect) {
     const char *what = memcmp(h->tx_root, k->expect->tx_root, 32)         ? "tx root"
                        : memcmp(h->state_root, k->expect->state_root, 32) ? "state root"
@@ -563,21 +563,21 @@ static int blk_records(void *arg, const uint8_t root[32], const dvm_rt_record **
       dvm_hex_encode(g, 32, got);
       errf(c, "block %" PRIu64 ": %s differs: header says %s, execution gives %s", k->height, what, want, got);
       k->mismatch = 1;
-      return DVM_RT_STATE_ERR_ARG;
+      return DVM_STATE_ERR_ARG;
     }
   }
   free(k->block);
   k->block = NULL;
-  if (dvm_block_encode(h, k->tx_bytes, k->tx_lens, k->n, &k->block, &k->block_len))
-    return DVM_RT_STATE_ERR_NOMEM;
+  if (dvm_tx_block_encode(h, k->tx_bytes, k->tx_lens, k->n, &k->block, &k->block_len))
+    return DVM_STATE_ERR_NOMEM;
   size_t r = 0;
   be64(k->height_key, k->height);
-  k->records[r++] = (dvm_rt_record){DVM_RT_T_BLOCKS, {k->height_key, 8}, {k->block, k->block_len}};
+  k->records[r++] = (dvm_state_record){DVM_STATE_T_BLOCKS, {k->height_key, 8}, {k->block, k->block_len}};
   for (uint32_t i = 0; i < k->n; i++)
-    k->records[r++] = (dvm_rt_record){DVM_RT_T_RECEIPTS, {k->ids[i], 32}, {k->receipts[i].p, k->receipts[i].n}};
+    k->records[r++] = (dvm_state_record){DVM_STATE_T_RECEIPTS, {k->ids[i], 32}, {k->receipts[i].p, k->receipts[i].n}};
   *records = k->records;
   *n = r;
-  return DVM_RT_STATE_OK;
+  return DVM_STATE_OK;
 }
 
 /* Execute decoded, signature-checked transactions as block `height` and
@@ -585,7 +585,7 @@ static int blk_records(void *arg, const uint8_t root[32], const dvm_rt_record **
  * otherwise invalid ones are left out (rejected[i]). */
 static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, const size_t *lens,
                      const uint8_t *sig_ok, size_t n, uint64_t time, int strict, int *rejected,
-                     const dvm_block_header *expect, dvm_rt_block_info *info, uint8_t **block_out,
+                     const dvm_tx_block_header *expect, dvm_rt_block_info *info, uint8_t **block_out,
                      size_t *block_len) {
   blk k;
   int rc = DVM_RT_OK;
@@ -651,7 +651,7 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
     goto fail;
   }
   uint8_t root[32];
-  rc = dvm_rt_state_commit_cb(c->ov, k.height, blk_records, &k, root);
+  rc = dvm_state_commit_cb(c->ov, k.height, blk_records, &k, root);
   if (rc) {
     if (k.mismatch) rc = DVM_RT_ERR_BLOCK;
     else rc = state_rc(c, rc, "commit");
@@ -659,7 +659,7 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
   }
   c->height = k.height;
   c->time = time;
-  dvm_block_hash(&k.header, c->last_hash);
+  dvm_tx_block_hash(&k.header, c->last_hash);
   if (info) {
     info->height = k.height;
     memcpy(info->hash, c->last_hash, 32);
@@ -735,10 +735,10 @@ out:
 }
 
 int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt_block_info *info) {
-  dvm_block b;
+  dvm_tx_block b;
   char e[200];
   if (!c->has_genesis) return errf(c, "no genesis"), DVM_RT_ERR_GENESIS;
-  if (dvm_block_decode(block, len, &b, e, sizeof e)) return errf(c, "block: %s", e), DVM_RT_ERR_BLOCK;
+  if (dvm_tx_block_decode(block, len, &b, e, sizeof e)) return errf(c, "block: %s", e), DVM_RT_ERR_BLOCK;
   int rc = DVM_RT_ERR_BLOCK;
   uint8_t *ok = NULL;
   size_t *lens = NULL;
@@ -774,18 +774,18 @@ int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt
 out:
   free(ok);
   free(lens);
-  dvm_block_free(&b);
+  dvm_tx_block_free(&b);
   return rc;
 }
 
 /* ---- genesis ---- */
 
 int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
-  dvm_genesis g;
+  dvm_tx_genesis g;
   char e[256];
   int rc;
   if (c->has_genesis) return errf(c, "the chain already has a genesis"), DVM_RT_ERR_GENESIS;
-  if (dvm_genesis_parse(json, len, &g, e, sizeof e)) return errf(c, "genesis: %s", e), DVM_RT_ERR_GENESIS;
+  if (dvm_tx_genesis_parse(json, len, &g, e, sizeof e)) return errf(c, "genesis: %s", e), DVM_RT_ERR_GENESIS;
   rc = 0;
   for (uint32_t i = 0; i < g.asset_count && !rc; i++) {
     uint8_t key[64], be[4], val[18];
@@ -794,24 +794,24 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
     rt_sys_key(key, &kl, "asset", be, 4);
     val[0] = g.assets[i].decimals;
     memcpy(val + 1, g.assets[i].symbol, sl);
-    rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_STORAGE, key, kl, val, 1 + sl);
+    rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_STORAGE, key, kl, val, 1 + sl);
   }
   for (uint32_t i = 0; i < g.authority_count && !rc; i++) {
     uint8_t key[96];
     size_t kl;
     rt_sys_key(key, &kl, "authority", g.authorities[i], 32);
-    rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_STORAGE, key, kl, "", 0);
+    rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_STORAGE, key, kl, "", 0);
   }
   for (uint32_t i = 0; i < g.balance_count && !rc; i++) {
     uint64_t cur;
     if ((rc = rt_balance_get(c->ov, g.balances[i].address, g.balances[i].asset, &cur))) break;
     rc = rt_balance_put(c->ov, g.balances[i].address, g.balances[i].asset, cur + g.balances[i].amount);
   }
-  if (!rc) rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_META, META_CHAIN_ID, strlen(META_CHAIN_ID), g.chain_id,
+  if (!rc) rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_META, META_CHAIN_ID, strlen(META_CHAIN_ID), g.chain_id,
                                    strlen(g.chain_id));
-  if (!rc) rc = dvm_rt_overlay_put(c->ov, DVM_RT_T_META, META_GENESIS, strlen(META_GENESIS), json, len);
+  if (!rc) rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_META, META_GENESIS, strlen(META_GENESIS), json, len);
   if (rc) {
-    dvm_genesis_free(&g);
+    dvm_tx_genesis_free(&g);
     rc = state_rc(c, rc, "genesis");
     reset_overlay(c);
     return rc;
@@ -823,10 +823,10 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
   k.time = g.time;
   blk_alloc(&k, 0);
   uint8_t root[32];
-  rc = dvm_rt_state_commit_cb(c->ov, 0, blk_records, &k, root); /* block 0: no transactions */
+  rc = dvm_state_commit_cb(c->ov, 0, blk_records, &k, root); /* block 0: no transactions */
   if (rc) {
     blk_free(&k);
-    dvm_genesis_free(&g);
+    dvm_tx_genesis_free(&g);
     rc = state_rc(c, rc, "genesis commit");
     reset_overlay(c);
     return rc;
@@ -834,10 +834,10 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
   snprintf(c->chain_id, sizeof c->chain_id, "%s", g.chain_id);
   c->height = 0;
   c->time = g.time;
-  dvm_block_hash(&k.header, c->last_hash);
+  dvm_tx_block_hash(&k.header, c->last_hash);
   c->has_genesis = 1;
   blk_free(&k);
-  dvm_genesis_free(&g);
+  dvm_tx_genesis_free(&g);
   return DVM_RT_OK;
 }
 
@@ -856,7 +856,7 @@ int dvm_rt_chain_nonce(dvm_rt_chain *c, const uint8_t addr[32], uint64_t *nonce)
   return DVM_RT_OK;
 }
 
-static int copy_out(dvm_rt_bytes v, uint8_t **out, size_t *len) {
+static int copy_out(dvm_state_bytes v, uint8_t **out, size_t *len) {
   *out = malloc(v.len ? v.len : 1);
   if (!*out) return DVM_RT_ERR_NOMEM;
   if (v.len) memcpy(*out, v.data, v.len);
@@ -866,34 +866,34 @@ static int copy_out(dvm_rt_bytes v, uint8_t **out, size_t *len) {
 
 int dvm_rt_chain_storage(dvm_rt_chain *c, const uint8_t contract[32], const uint8_t *key, size_t klen,
                          uint8_t **val, size_t *vlen) {
-  uint8_t k[DVM_RT_KEY_MAX];
-  dvm_rt_bytes v;
+  uint8_t k[DVM_STATE_KEY_MAX];
+  dvm_state_bytes v;
   if (klen == 0 || klen > RT_MAX_STORAGE_KEY) return DVM_RT_ERR_ARG;
   memcpy(k, contract, 32);
   memcpy(k + 32, key, klen);
-  int rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_STORAGE, k, 32 + klen, &v);
+  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_STORAGE, k, 32 + klen, &v);
   if (rc) return state_rc(c, rc, "storage");
   return copy_out(v, val, vlen);
 }
 
 int dvm_rt_chain_block(dvm_rt_chain *c, uint64_t height, uint8_t **out, size_t *len) {
   uint8_t key[8];
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   be64(key, height);
-  int rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_BLOCKS, key, 8, &v);
+  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_BLOCKS, key, 8, &v);
   if (rc) return state_rc(c, rc, "block");
   return copy_out(v, out, len);
 }
 
 int dvm_rt_chain_receipt(dvm_rt_chain *c, const uint8_t tx_id[32], uint8_t **out, size_t *len) {
-  dvm_rt_bytes v;
-  int rc = dvm_rt_overlay_get(c->ov, DVM_RT_T_RECEIPTS, tx_id, 32, &v);
+  dvm_state_bytes v;
+  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_RECEIPTS, tx_id, 32, &v);
   if (rc) return state_rc(c, rc, "receipt");
   return copy_out(v, out, len);
 }
 
 int dvm_rt_chain_audit(dvm_rt_chain *c, uint8_t root[32]) {
-  int rc = dvm_rt_store_audit(c->store, root);
+  int rc = dvm_state_store_audit(c->store, root);
   return rc ? state_rc(c, rc, "audit") : DVM_RT_OK;
 }
 
@@ -904,7 +904,7 @@ int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t
   rt_call_out o;
   rt_buf b = {0};
   if (!c->has_genesis) return DVM_RT_ERR_GENESIS;
-  int rc = dvm_rt_overlay_push(c->ov);
+  int rc = dvm_state_overlay_push(c->ov);
   if (rc) return state_rc(c, rc, "simulate");
   rt_exec_init(&x, c, c->ov, c->height + 1, c->time);
   memcpy(x.origin, from, 32);
@@ -924,7 +924,7 @@ int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t
   }
   free(o.ret);
   rt_exec_release(&x);
-  dvm_rt_overlay_pop(c->ov, 0); /* never committed */
+  dvm_state_overlay_pop(c->ov, 0); /* never committed */
   if (rc) {
     free(b.p);
     return state_rc(c, rc, "simulate");
@@ -974,7 +974,7 @@ int dvm_rt_sandbox_open(dvm_rt_sandbox **out, char *errbuf) {
   memset(f->self, 0xee, 32); /* the program's own address in the sandbox */
   memset(f->caller, 0xca, 32);
   s->x.depth = 1;
-  dvm_rt_overlay_push(s->c->ov);
+  dvm_state_overlay_push(s->c->ov);
   *out = s;
   return DVM_RT_OK;
 }

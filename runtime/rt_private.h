@@ -46,7 +46,7 @@
 #define RT_MAX_TOPICS 4u
 #define RT_MAX_LOG_DATA 4096u
 #define RT_MAX_RETURN (64u << 10)
-#define RT_MAX_STORAGE_KEY (DVM_RT_KEY_MAX - DVM_ADDR_BYTES)
+#define RT_MAX_STORAGE_KEY (DVM_STATE_KEY_MAX - DVM_ADDR_BYTES)
 #define RT_MAX_STORAGE_VALUE (64u << 10)
 
 /* ---- state key layout (spec/state.md §Keys) ---- */
@@ -67,16 +67,16 @@ typedef struct rt_account {
 
 extern const uint8_t rt_system_addr[DVM_ADDR_BYTES];
 
-int rt_account_get(dvm_rt_overlay *ov, const uint8_t addr[32], rt_account *a); /* absent: zeros, OK */
-int rt_account_put(dvm_rt_overlay *ov, const uint8_t addr[32], const rt_account *a);
-int rt_balance_get(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
-int rt_balance_put(dvm_rt_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount);
+int rt_account_get(dvm_state_overlay *ov, const uint8_t addr[32], rt_account *a); /* absent: zeros, OK */
+int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_account *a);
+int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
+int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount);
 /* Move amount; returns 1 (and changes nothing) when `from` has too little,
  * 2 on overflow of `to`, 0 when done, negative on a state error. */
-int rt_transfer(dvm_rt_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
+int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
                 uint64_t amount);
-int rt_asset_known(dvm_rt_overlay *ov, uint32_t asset);
-int rt_is_authority(dvm_rt_overlay *ov, const uint8_t pk[32]);
+int rt_asset_known(dvm_state_overlay *ov, uint32_t asset);
+int rt_is_authority(dvm_state_overlay *ov, const uint8_t pk[32]);
 void rt_sys_key(uint8_t *key, size_t *klen, const char *tag, const void *suffix, size_t slen);
 void rt_be32(uint8_t out[4], uint32_t v);
 
@@ -104,7 +104,7 @@ typedef struct rt_frame {
   uint8_t self[DVM_ADDR_BYTES];
   uint8_t caller[DVM_ADDR_BYTES];
   uint8_t nreceived;
-  dvm_asset_amount received[DVM_TX_MAX_ASSETS];
+  dvm_tx_asset_amount received[DVM_TX_MAX_ASSETS];
   uint8_t *ret; /* data of dvm_return / dvm_revert (malloc'd) */
   uint32_t ret_len;
   int reverted; /* the halt was a revert */
@@ -114,7 +114,7 @@ typedef struct rt_frame {
 
 struct rt_exec {
   dvm_rt_chain *chain;
-  dvm_rt_overlay *ov;
+  dvm_state_overlay *ov;
   uint64_t height, time;
   uint8_t origin[DVM_ADDR_BYTES];
   rt_frame frames[RT_MAX_CALL_DEPTH];
@@ -137,8 +137,8 @@ typedef struct rt_call_out {
 } rt_call_out;
 
 struct dvm_rt_chain {
-  dvm_rt_store *store;
-  dvm_rt_overlay *ov;
+  dvm_state_store *store;
+  dvm_state_overlay *ov;
   char chain_id[DVM_CHAIN_ID_MAX + 1];
   int has_genesis;
   uint64_t height; /* last committed block */
@@ -158,11 +158,11 @@ struct dvm_rt_chain {
 /* call.c */
 int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,
               size_t method_len, const uint8_t *input, uint32_t input_len,
-              const dvm_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out);
+              const dvm_tx_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out);
 /* Run an already-loaded program in frame depth x->depth (used by the
  * sandbox of dvm exec too). */
 int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out);
-void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_rt_overlay *ov, uint64_t height, uint64_t time);
+void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_state_overlay *ov, uint64_t height, uint64_t time);
 void rt_exec_release(rt_exec *x);
 int rt_log_push(rt_exec *x, const rt_log *l);
 int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap);

@@ -9,7 +9,7 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "fxmath.h"
+#include "fx.h"
 #include "rt_private.h"
 #include "tx_int.h"
 
@@ -32,7 +32,7 @@
 #define STATE(rc)                                                       \
   do {                                                                  \
     int rc_ = (rc);                                                     \
-    if (rc_ < 0 && rc_ != DVM_RT_STATE_NOTFOUND) {                      \
+    if (rc_ < 0 && rc_ != DVM_STATE_NOTFOUND) {                      \
       x->fatal = rc_;                                                   \
       dvm_vm_trap_raise(vm, DVM_TRAP_SYSCALL_ARG, DVM_RT_F_NONE);       \
       return DVM_VM_SC_TRAP;                                            \
@@ -50,7 +50,7 @@ static int halt_with(dvm_vm_exec *vm, rt_frame *f, const uint64_t a[5], int reve
   PTR(p, a[0], a[1], DVM_VM_ACCESS_READ);
   uint8_t *copy = malloc(a[1] ? a[1] : 1);
   if (!copy) {
-    f->x->fatal = DVM_RT_STATE_ERR_NOMEM;
+    f->x->fatal = DVM_STATE_ERR_NOMEM;
     REFUSE(DVM_RT_F_NONE);
   }
   if (a[1]) memcpy(copy, p, a[1]);
@@ -87,11 +87,11 @@ static int sc_log(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0)
   if (a[1]) memcpy(l.topics, t, 32 * a[1]);
   l.data_len = (uint32_t)a[3];
   l.data = malloc(a[3] ? a[3] : 1);
-  if (!l.data) STATE(DVM_RT_STATE_ERR_NOMEM);
+  if (!l.data) STATE(DVM_STATE_ERR_NOMEM);
   if (a[3]) memcpy(l.data, d, a[3]);
   if (rt_log_push(x, &l)) {
     free(l.data);
-    STATE(DVM_RT_STATE_ERR_NOMEM);
+    STATE(DVM_STATE_ERR_NOMEM);
   }
   *r0 = 0;
   return DVM_VM_SC_CONTINUE;
@@ -115,16 +115,16 @@ static int user_key(dvm_vm_exec *vm, rt_frame *f, uint64_t ptr, uint64_t len, ui
 /* 4: storage_get(key, key_len, out, out_cap) -> value length, or -1 */
 static int sc_storage_get(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CTX;
-  uint8_t key[DVM_RT_KEY_MAX];
+  uint8_t key[DVM_STATE_KEY_MAX];
   size_t kl;
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   uint8_t *out;
   if (a[1] > RT_MAX_STORAGE_KEY || a[3] > RT_MAX_STORAGE_VALUE) REFUSE(DVM_RT_F_LIMIT);
   CHARGE(G_SGET + a[1]);
   if (user_key(vm, f, a[0], a[1], key, &kl, 0)) return DVM_VM_SC_TRAP;
-  int rc = dvm_rt_overlay_get(x->ov, DVM_RT_T_STORAGE, key, kl, &v);
+  int rc = dvm_state_overlay_get(x->ov, DVM_STATE_T_STORAGE, key, kl, &v);
   STATE(rc);
-  if (rc == DVM_RT_STATE_NOTFOUND) {
+  if (rc == DVM_STATE_NOTFOUND) {
     *r0 = UINT64_MAX;
     return DVM_VM_SC_CONTINUE;
   }
@@ -139,14 +139,14 @@ static int sc_storage_get(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint6
 /* 5: storage_set(key, key_len, val, val_len) */
 static int sc_storage_set(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CTX;
-  uint8_t key[DVM_RT_KEY_MAX];
+  uint8_t key[DVM_STATE_KEY_MAX];
   size_t kl;
   const uint8_t *val;
   if (a[1] > RT_MAX_STORAGE_KEY || a[3] > RT_MAX_STORAGE_VALUE) REFUSE(DVM_RT_F_LIMIT);
   CHARGE(G_SSET + G_SSET_BYTE * (a[1] + a[3]));
   if (user_key(vm, f, a[0], a[1], key, &kl, 0)) return DVM_VM_SC_TRAP;
   PTR(val, a[2], a[3], DVM_VM_ACCESS_READ);
-  STATE(dvm_rt_overlay_put(x->ov, DVM_RT_T_STORAGE, key, kl, val, a[3]));
+  STATE(dvm_state_overlay_put(x->ov, DVM_STATE_T_STORAGE, key, kl, val, a[3]));
   *r0 = 0;
   return DVM_VM_SC_CONTINUE;
 }
@@ -154,15 +154,15 @@ static int sc_storage_set(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint6
 /* 6: storage_del(key, key_len) -> 1 if it existed, else 0 */
 static int sc_storage_del(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CTX;
-  uint8_t key[DVM_RT_KEY_MAX];
+  uint8_t key[DVM_STATE_KEY_MAX];
   size_t kl;
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   if (a[1] > RT_MAX_STORAGE_KEY) REFUSE(DVM_RT_F_LIMIT);
   CHARGE(G_SDEL + a[1]);
   if (user_key(vm, f, a[0], a[1], key, &kl, 0)) return DVM_VM_SC_TRAP;
-  int rc = dvm_rt_overlay_get(x->ov, DVM_RT_T_STORAGE, key, kl, &v);
+  int rc = dvm_state_overlay_get(x->ov, DVM_STATE_T_STORAGE, key, kl, &v);
   STATE(rc);
-  if (rc == 0) STATE(dvm_rt_overlay_del(x->ov, DVM_RT_T_STORAGE, key, kl));
+  if (rc == 0) STATE(dvm_state_overlay_del(x->ov, DVM_STATE_T_STORAGE, key, kl));
   *r0 = rc == 0;
   return DVM_VM_SC_CONTINUE;
 }
@@ -171,16 +171,16 @@ static int sc_storage_del(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint6
  * key of this contract after `after` (memcmp order), or -1 at the end. */
 static int sc_storage_next(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CTX;
-  uint8_t key[DVM_RT_KEY_MAX];
+  uint8_t key[DVM_STATE_KEY_MAX];
   size_t kl;
-  dvm_rt_bytes k;
+  dvm_state_bytes k;
   uint8_t *out;
-  if (a[1] > RT_MAX_STORAGE_KEY || a[3] > DVM_RT_KEY_MAX) REFUSE(DVM_RT_F_LIMIT);
+  if (a[1] > RT_MAX_STORAGE_KEY || a[3] > DVM_STATE_KEY_MAX) REFUSE(DVM_RT_F_LIMIT);
   CHARGE(G_SGET + a[1]);
   if (user_key(vm, f, a[0], a[1], key, &kl, 1)) return DVM_VM_SC_TRAP;
-  int rc = dvm_rt_overlay_next(x->ov, DVM_RT_T_STORAGE, key, kl, &k, NULL);
+  int rc = dvm_state_overlay_next(x->ov, DVM_STATE_T_STORAGE, key, kl, &k, NULL);
   STATE(rc);
-  if (rc == DVM_RT_STATE_NOTFOUND || k.len <= 32 || memcmp(k.data, f->self, 32)) {
+  if (rc == DVM_STATE_NOTFOUND || k.len <= 32 || memcmp(k.data, f->self, 32)) {
     *r0 = UINT64_MAX;
     return DVM_VM_SC_CONTINUE;
   }
@@ -272,15 +272,15 @@ static int sc_oracle_price(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint
   CTX;
   uint8_t key[64], be[4], *out;
   size_t kl;
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   CHARGE(G_ORACLE);
   PTR(out, a[1], 16, DVM_VM_ACCESS_WRITE);
   if (a[0] > UINT32_MAX) REFUSE(DVM_RT_F_BAD_ARG);
   rt_be32(be, (uint32_t)a[0]);
   rt_sys_key(key, &kl, "oracle", be, 4);
-  int rc = dvm_rt_overlay_get(x->ov, DVM_RT_T_STORAGE, key, kl, &v);
+  int rc = dvm_state_overlay_get(x->ov, DVM_STATE_T_STORAGE, key, kl, &v);
   STATE(rc);
-  if (rc == DVM_RT_STATE_NOTFOUND || v.len != 16) {
+  if (rc == DVM_STATE_NOTFOUND || v.len != 16) {
     memset(out, 0, 16);
     *r0 = 1;
   } else {
@@ -296,14 +296,14 @@ static int sc_param_get(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_
   uint8_t key[128], *out;
   const uint8_t *k;
   size_t kl;
-  dvm_rt_bytes v;
+  dvm_state_bytes v;
   if (a[1] == 0 || a[1] > 64 || a[3] > 1024) REFUSE(DVM_RT_F_LIMIT);
   CHARGE(G_PARAM + a[1]);
   PTR(k, a[0], a[1], DVM_VM_ACCESS_READ);
   rt_sys_key(key, &kl, "param", k, a[1]);
-  int rc = dvm_rt_overlay_get(x->ov, DVM_RT_T_STORAGE, key, kl, &v);
+  int rc = dvm_state_overlay_get(x->ov, DVM_STATE_T_STORAGE, key, kl, &v);
   STATE(rc);
-  if (rc == DVM_RT_STATE_NOTFOUND) {
+  if (rc == DVM_STATE_NOTFOUND) {
     *r0 = UINT64_MAX;
     return DVM_VM_SC_CONTINUE;
   }
@@ -323,7 +323,7 @@ static int sc_param_get(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_
 static int sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CTX;
   const uint8_t *d, *method, *input, *ap;
-  dvm_asset_amount assets[DVM_TX_MAX_ASSETS];
+  dvm_tx_asset_amount assets[DVM_TX_MAX_ASSETS];
   uint8_t contract[32];
   CHARGE(G_CALL);
   PTR(d, a[0], 80, DVM_VM_ACCESS_READ);

@@ -21,7 +21,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure
 
 echo "== consensus code: no floating point"
-scripts/check_no_float.sh
+scripts/check_no_float.sh build
 
 echo "== cross-build determinism: gcc -O2 and clang -O0 + sanitizers run the same blocks"
 scripts/cross_build_check.sh build build-asan

@@ -16,7 +16,7 @@ add_test(NAME rt_crash COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/crash.sh
 set_tests_properties(rt_crash PROPERTIES TIMEOUT 300)
 
 # Consensus code has no floating point (DESIGN §6): sources, and objects when built.
-add_test(NAME no_float COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/check_no_float.sh)
+add_test(NAME no_float COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/check_no_float.sh ${CMAKE_BINARY_DIR})
 
 # The 24-block golden record (block hash, state root, receipts root, gas).
 add_test(NAME rt_golden COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/golden.sh

@@ -1,4 +1,4 @@
-# tests/tx: transactions, blocks, genesis (runtime/tx.h, spec/tx.md).
+# tests/tx: transactions, blocks, genesis (tx/tx.h, spec/tx.md).
 #  tx_codec    round trips, layout, every decode error, encode refusals, worked example
 #  tx_sig      signatures: valid, any flipped bit invalid, wrong chain id, batch = serial
 #  tx_block    headers, blocks, hash lists, contract addresses

@@ -69,11 +69,11 @@ typedef struct dvm_price {
 } dvm_price;
 
 /* An asset amount attached to a call (16 bytes). */
-typedef struct dvm_asset_amount {
+typedef struct dvm_tx_asset_amount {
   u32 asset;
   u32 reserved; /* 0 */
   u64 amount;
-} dvm_asset_amount;
+} dvm_tx_asset_amount;
 
 /* The 80-byte descriptor of dvm_call (spec/syscalls.md §5). */
 typedef struct dvm_call_desc {
@@ -82,7 +82,7 @@ typedef struct dvm_call_desc {
   u32 method_len;   /* 1..64 */
   u32 input_len;    /* <= 64 KiB */
   u64 input;        /* address of the input */
-  u64 assets;       /* address of dvm_asset_amount[asset_count] */
+  u64 assets;       /* address of dvm_tx_asset_amount[asset_count] */
   u32 asset_count;  /* <= 16 */
   u32 reserved;     /* 0 */
   u64 gas;          /* gas for the callee; 0 = as much as allowed */

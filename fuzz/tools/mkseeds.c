@@ -297,7 +297,7 @@ static void tx_seeds(const char *root) {
     snprintf(name, sizeof name, "tx_%zu_cut", i);
     put_prefixed("tx_decode", name, 1, t[i].bytes, t[i].len / 2);
   }
-  dvm_block_header h;
+  dvm_tx_block_header h;
   memset(&h, 0, sizeof h);
   h.version = DVM_BLOCK_VERSION;
   h.height = 7;
@@ -305,7 +305,7 @@ static void tx_seeds(const char *root) {
   memset(h.parent, 0xab, 32);
   memset(h.state_root, 0x5a, 32);
   uint8_t hb[DVM_BLOCK_HEADER_BYTES];
-  dvm_block_header_encode(&h, hb);
+  dvm_tx_block_header_encode(&h, hb);
   put_prefixed("tx_decode", "header", 3, hb, sizeof hb);
   const uint8_t *bt[8];
   uint32_t bl[8];
@@ -316,7 +316,7 @@ static void tx_seeds(const char *root) {
   for (uint32_t n = 0; n <= nt; n += 2) {
     uint8_t *blk = NULL;
     size_t blen = 0;
-    if (dvm_block_encode(&h, bt, bl, n, &blk, &blen) == 0) {
+    if (dvm_tx_block_encode(&h, bt, bl, n, &blk, &blen) == 0) {
       snprintf(name, sizeof name, "block_%u", n);
       put_prefixed("tx_decode", name, 2, blk, blen);
       free(blk);

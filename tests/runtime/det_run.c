@@ -86,9 +86,9 @@ static void setup(world *w, const char *dir, const char *cdir) {
     free(g);
   }
   for (int i = 0; i < NKEYS; i++) dvm_rt_chain_nonce(w->c, w->k[i].pk, &w->nonce[i]);
-  dvm_contract_address(w->k[1].pk, 0, w->vault);
-  dvm_contract_address(w->k[1].pk, 1, w->bouncer);
-  dvm_contract_address(w->k[1].pk, 2, w->deep);
+  dvm_tx_contract_address(w->k[1].pk, 0, w->vault);
+  dvm_tx_contract_address(w->k[1].pk, 1, w->bouncer);
+  dvm_tx_contract_address(w->k[1].pk, 2, w->deep);
   if (w->nonce[1] == 0) {
     const char *names[3] = {"vault.s", "bouncer.s", "deep.s"};
     for (int i = 0; i < 3; i++) {
@@ -176,10 +176,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "det_run: audit failed at height %" PRIu64 ": %s\n", h, dvm_rt_chain_errmsg(c));
       return 1;
     }
-    dvm_block_header hd;
+    dvm_tx_block_header hd;
     char e[128];
     if (dvm_rt_chain_block(c, h, &blk, &blen) ||
-        dvm_block_header_decode(blk, DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e) || hd.height != h ||
+        dvm_tx_block_header_decode(blk, DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e) || hd.height != h ||
         memcmp(hd.state_root, root, 32)) {
       fprintf(stderr, "det_run: head block %" PRIu64 " missing or inconsistent\n", h);
       return 1;

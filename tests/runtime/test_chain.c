@@ -132,9 +132,9 @@ int main(int argc, char **argv) {
   int rej[16];
   produce(c, t1, 6, 1700000010, rej);
   uint8_t vault[32], bouncer[32], deep[32], badaddr[32];
-  dvm_contract_address(k[1].pk, 0, vault);
-  dvm_contract_address(k[1].pk, 1, bouncer);
-  dvm_contract_address(k[1].pk, 2, deep);
+  dvm_tx_contract_address(k[1].pk, 0, vault);
+  dvm_tx_contract_address(k[1].pk, 1, bouncer);
+  dvm_tx_contract_address(k[1].pk, 2, deep);
   dvm_rt_receipt r;
   uint8_t *rr;
   ck_receipt(c, t1[0].id, &r, &rr);
@@ -152,7 +152,7 @@ int main(int argc, char **argv) {
     ck_receipt(c, t1[3 + i].id, &r, &rr);
     CHECK(r.status == DVM_RT_CALL_FAILED && r.calls[0].detail == DVM_RT_F_BAD_CODE && !r.has_contract,
           "escape %d refused at deploy by the verifier", i);
-    dvm_contract_address(k[1].pk, 3 + (uint64_t)i, badaddr);
+    dvm_tx_contract_address(k[1].pk, 3 + (uint64_t)i, badaddr);
     uint64_t nonce = 99;
     dvm_rt_chain_nonce(c, badaddr, &nonce);
     CHECK(nonce == 0 && bal(c, badaddr, 0) == 0, "no account for refused code %d", i);

@@ -23,7 +23,7 @@ static int check_failures __attribute__((unused));
     int rc_ = (e);                                                             \
     if (rc_ != (want)) {                                                       \
       fprintf(stderr, "%s:%d: %s returned %d (%s), want %d\n", __FILE__,        \
-              __LINE__, #e, rc_, dvm_rt_state_strerror(rc_), (int)(want));     \
+              __LINE__, #e, rc_, dvm_state_strerror(rc_), (int)(want));     \
       check_failures++;                                                        \
     }                                                                          \
   } while (0)

@@ -67,43 +67,43 @@ static void model_apply(uint64_t seed, uint64_t h) {
 }
 
 static int run(const char *dir, uint64_t seed) {
-  dvm_rt_store *s;
-  dvm_rt_overlay *ov;
-  char err[DVM_RT_ERRMSG_MAX];
-  dvm_rt_store_opts o;
-  dvm_rt_store_opts_default(&o);
+  dvm_state_store *s;
+  dvm_state_overlay *ov;
+  char err[DVM_STATE_ERRMSG_MAX];
+  dvm_state_store_opts o;
+  dvm_state_store_opts_default(&o);
   o.map_size_initial = 65536; /* grow often, also while being killed */
   o.threads = 2;
-  int rc = dvm_rt_store_open(dir, &o, &s, err);
+  int rc = dvm_state_store_open(dir, &o, &s, err);
   if (rc) {
     fprintf(stderr, "run: open: %s\n", err);
     return 1;
   }
-  if ((rc = dvm_rt_overlay_begin(s, &ov))) return 1;
+  if ((rc = dvm_state_overlay_begin(s, &ov))) return 1;
   uint64_t h;
-  int has = dvm_rt_store_last(s, &h, NULL) == DVM_RT_STATE_OK;
+  int has = dvm_state_store_last(s, &h, NULL) == DVM_STATE_OK;
   h = has ? h + 1 : 0;
   static op ops[OPS];
   int keep[OPS / TXOPS];
   for (;; h++) {
     gen_block(seed, h, ops, keep);
     for (int tx = 0; tx < OPS / TXOPS; tx++) {
-      if (dvm_rt_overlay_push(ov)) return 1;
+      if (dvm_state_overlay_push(ov)) return 1;
       for (int j = tx * TXOPS; j < (tx + 1) * TXOPS; j++) {
         uint8_t k[10];
         key_of(k, ops[j].i);
-        rc = ops[j].del ? dvm_rt_overlay_del(ov, ops[j].t, k, 10)
-                        : dvm_rt_overlay_put(ov, ops[j].t, k, 10, ops[j].e.v, ops[j].e.len);
+        rc = ops[j].del ? dvm_state_overlay_del(ov, ops[j].t, k, 10)
+                        : dvm_state_overlay_put(ov, ops[j].t, k, 10, ops[j].e.v, ops[j].e.len);
         if (rc) return 1;
       }
-      if (dvm_rt_overlay_pop(ov, keep[tx])) return 1;
+      if (dvm_state_overlay_pop(ov, keep[tx])) return 1;
     }
     uint8_t hb[8];
     for (int b = 0; b < 8; b++) hb[b] = (uint8_t)(h >> (56 - 8 * b)); /* big-endian: sorted */
-    dvm_rt_record rec = {DVM_RT_T_BLOCKS, {hb, 8}, {(const uint8_t *)"block", 5}};
-    if ((rc = dvm_rt_state_commit(ov, h, &rec, 1, NULL))) {
+    dvm_state_record rec = {DVM_STATE_T_BLOCKS, {hb, 8}, {(const uint8_t *)"block", 5}};
+    if ((rc = dvm_state_commit(ov, h, &rec, 1, NULL))) {
       fprintf(stderr, "run: commit %llu: %s: %s\n", (unsigned long long)h,
-              dvm_rt_state_strerror(rc), dvm_rt_store_errmsg(s));
+              dvm_state_strerror(rc), dvm_state_store_errmsg(s));
       return 1;
     }
     printf("committed %llu\n", (unsigned long long)h);
@@ -112,53 +112,53 @@ static int run(const char *dir, uint64_t seed) {
 }
 
 static int check(const char *dir, uint64_t seed, long long last) {
-  dvm_rt_store *s;
-  char err[DVM_RT_ERRMSG_MAX];
-  int rc = dvm_rt_store_open(dir, NULL, &s, err);
+  dvm_state_store *s;
+  char err[DVM_STATE_ERRMSG_MAX];
+  int rc = dvm_state_store_open(dir, NULL, &s, err);
   if (rc) {
-    fprintf(stderr, "check: open: %s (%s)\n", err, dvm_rt_state_strerror(rc));
+    fprintf(stderr, "check: open: %s (%s)\n", err, dvm_state_strerror(rc));
     return 1;
   }
   uint64_t h;
   uint8_t stored[32], audit[32], want[32];
-  int has = dvm_rt_store_last(s, &h, stored) == DVM_RT_STATE_OK;
+  int has = dvm_state_store_last(s, &h, stored) == DVM_STATE_OK;
   long long hh = has ? (long long)h : -1;
   if (hh < last || hh > last + 1) {
     fprintf(stderr, "check: stored height %lld, writer last printed %lld\n", hh, last);
     return 1;
   }
-  if ((rc = dvm_rt_store_audit(s, audit))) {
-    fprintf(stderr, "check: audit: %s\n", dvm_rt_state_strerror(rc));
+  if ((rc = dvm_state_store_audit(s, audit))) {
+    fprintf(stderr, "check: audit: %s\n", dvm_state_strerror(rc));
     return 1;
   }
   memset(model, 0, sizeof model);
   for (long long b = 0; b <= hh; b++) model_apply(seed, (uint64_t)b);
-  dvm_rt_lthash sum, e;
-  dvm_rt_lthash_zero(&sum);
+  dvm_state_lthash sum, e;
+  dvm_state_lthash_zero(&sum);
   for (unsigned t = 0; t < 3; t++)
     for (unsigned i = 0; i < NK; i++)
       if (model[t][i].present) {
         uint8_t k[10];
         key_of(k, i);
-        dvm_rt_lthash_element(&e, t, k, 10, model[t][i].v, model[t][i].len);
-        dvm_rt_lthash_add(&sum, &e);
+        dvm_state_lthash_element(&e, t, k, 10, model[t][i].v, model[t][i].len);
+        dvm_state_lthash_add(&sum, &e);
       }
-  dvm_rt_lthash_root(&sum, want);
+  dvm_state_lthash_root(&sum, want);
   if (memcmp(stored, want, 32) || memcmp(audit, want, 32)) {
     fprintf(stderr, "check: height %lld: root differs from the rebuilt state\n", hh);
     return 1;
   }
   if (has) { /* the block record was committed with the block */
-    dvm_rt_view *v;
+    dvm_state_view *v;
     uint8_t hb[8];
     for (int b = 0; b < 8; b++) hb[b] = (uint8_t)(h >> (56 - 8 * b));
-    if (dvm_rt_view_begin(s, &v) || dvm_rt_view_get(v, DVM_RT_T_BLOCKS, hb, 8, NULL)) {
+    if (dvm_state_view_begin(s, &v) || dvm_state_view_get(v, DVM_STATE_T_BLOCKS, hb, 8, NULL)) {
       fprintf(stderr, "check: block record %lld missing\n", hh);
       return 1;
     }
-    dvm_rt_view_end(v);
+    dvm_state_view_end(v);
   }
-  dvm_rt_store_close(s);
+  dvm_state_store_close(s);
   printf("ok height %lld\n", hh);
   return 0;
 }

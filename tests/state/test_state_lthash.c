@@ -80,107 +80,107 @@ static void setup_entries(void) {
 }
 
 static void bare_functions(void) {
-  dvm_rt_lthash s, e, z;
+  dvm_state_lthash s, e, z;
   uint8_t root[32];
-  dvm_rt_lthash_zero(&s);
-  dvm_rt_lthash_root(&s, root);
+  dvm_state_lthash_zero(&s);
+  dvm_state_lthash_root(&s, root);
   CHECK(root_is(root, 0));
 
-  dvm_rt_lthash_element(&e, DVM_RT_T_ACCOUNTS, alice, 32, v1000, 8);
+  dvm_state_lthash_element(&e, DVM_STATE_T_ACCOUNTS, alice, 32, v1000, 8);
   char lanes[64];
   snprintf(lanes, sizeof lanes, "%04x %04x %04x %04x %04x %04x %04x %04x", e.lane[0], e.lane[1],
            e.lane[2], e.lane[3], e.lane[4], e.lane[5], e.lane[6], e.lane[7]);
   CHECK(!strcmp(lanes, vec[2]));
-  dvm_rt_lthash_add(&s, &e);
-  dvm_rt_lthash_element(&e, DVM_RT_T_ACCOUNTS, bob, 32, v250, 8);
-  dvm_rt_lthash_add(&s, &e);
-  dvm_rt_lthash_element(&e, DVM_RT_T_CODE, contract, 32, code_val, 5);
-  dvm_rt_lthash_add(&s, &e);
-  dvm_rt_lthash_element(&e, DVM_RT_T_STORAGE, price_key, 37, v42, 8);
-  dvm_rt_lthash_add(&s, &e);
-  dvm_rt_lthash_root(&s, root);
+  dvm_state_lthash_add(&s, &e);
+  dvm_state_lthash_element(&e, DVM_STATE_T_ACCOUNTS, bob, 32, v250, 8);
+  dvm_state_lthash_add(&s, &e);
+  dvm_state_lthash_element(&e, DVM_STATE_T_CODE, contract, 32, code_val, 5);
+  dvm_state_lthash_add(&s, &e);
+  dvm_state_lthash_element(&e, DVM_STATE_T_STORAGE, price_key, 37, v42, 8);
+  dvm_state_lthash_add(&s, &e);
+  dvm_state_lthash_root(&s, root);
   CHECK(root_is(root, 3));
 
   /* Round trip of the encoding; add then sub is the identity. */
-  uint8_t enc[DVM_RT_LTHASH_BYTES];
-  dvm_rt_lthash_encode(&s, enc);
-  dvm_rt_lthash_decode(&z, enc);
+  uint8_t enc[DVM_STATE_LTHASH_BYTES];
+  dvm_state_lthash_encode(&s, enc);
+  dvm_state_lthash_decode(&z, enc);
   CHECK(!memcmp(&z, &s, sizeof z));
-  dvm_rt_lthash_element(&e, DVM_RT_T_STORAGE, order_key, 42, "bid 100@7", 9);
-  dvm_rt_lthash_add(&z, &e);
-  dvm_rt_lthash_root(&z, root);
+  dvm_state_lthash_element(&e, DVM_STATE_T_STORAGE, order_key, 42, "bid 100@7", 9);
+  dvm_state_lthash_add(&z, &e);
+  dvm_state_lthash_root(&z, root);
   CHECK(root_is(root, 4));
-  dvm_rt_lthash_sub(&z, &e);
+  dvm_state_lthash_sub(&z, &e);
   CHECK(!memcmp(&z, &s, sizeof z));
   /* The table id is part of the element. */
-  dvm_rt_lthash a, b;
-  dvm_rt_lthash_element(&a, DVM_RT_T_ACCOUNTS, "k", 1, "v", 1);
-  dvm_rt_lthash_element(&b, DVM_RT_T_STORAGE, "k", 1, "v", 1);
+  dvm_state_lthash a, b;
+  dvm_state_lthash_element(&a, DVM_STATE_T_ACCOUNTS, "k", 1, "v", 1);
+  dvm_state_lthash_element(&b, DVM_STATE_T_STORAGE, "k", 1, "v", 1);
   CHECK(memcmp(&a, &b, sizeof a));
   /* Length prefixes: ("ab","c") and ("a","bc") differ. */
-  dvm_rt_lthash_element(&a, DVM_RT_T_STORAGE, "ab", 2, "c", 1);
-  dvm_rt_lthash_element(&b, DVM_RT_T_STORAGE, "a", 1, "bc", 2);
+  dvm_state_lthash_element(&a, DVM_STATE_T_STORAGE, "ab", 2, "c", 1);
+  dvm_state_lthash_element(&b, DVM_STATE_T_STORAGE, "a", 1, "bc", 2);
   CHECK(memcmp(&a, &b, sizeof a));
 }
 
 /* The same vectors through block commits: genesis, insert, delete, update. */
 static void through_commits(void) {
-  char dir[256], err[DVM_RT_ERRMSG_MAX];
+  char dir[256], err[DVM_STATE_ERRMSG_MAX];
   test_tmpdir(dir, sizeof dir, "lth");
-  dvm_rt_store *s;
-  dvm_rt_overlay *ov;
+  dvm_state_store *s;
+  dvm_state_overlay *ov;
   uint8_t root[32];
-  CHECK_RC(dvm_rt_store_open(dir, NULL, &s, err), 0);
-  CHECK_RC(dvm_rt_store_last(s, NULL, root), DVM_RT_STATE_NOTFOUND);
+  CHECK_RC(dvm_state_store_open(dir, NULL, &s, err), 0);
+  CHECK_RC(dvm_state_store_last(s, NULL, root), DVM_STATE_NOTFOUND);
   CHECK(root_is(root, 0));
-  CHECK_RC(dvm_rt_overlay_begin(s, &ov), 0);
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, alice, 32, v1000, 8), 0);
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, bob, 32, v250, 8), 0);
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_CODE, contract, 32, code_val, 5), 0);
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, price_key, 37, v42, 8), 0);
+  CHECK_RC(dvm_state_overlay_begin(s, &ov), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, alice, 32, v1000, 8), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, bob, 32, v250, 8), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_CODE, contract, 32, code_val, 5), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, price_key, 37, v42, 8), 0);
   /* Not part of the root: history and metadata tables. */
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_META, "chain", 5, "dvm-test", 8), 0);
-  dvm_rt_record rec = {DVM_RT_T_BLOCKS, {(const uint8_t *)"\0\0\0\0\0\0\0\0", 8},
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_META, "chain", 5, "dvm-test", 8), 0);
+  dvm_state_record rec = {DVM_STATE_T_BLOCKS, {(const uint8_t *)"\0\0\0\0\0\0\0\0", 8},
                        {(const uint8_t *)"genesis", 7}};
-  CHECK_RC(dvm_rt_state_commit(ov, 0, &rec, 1, root), 0);
+  CHECK_RC(dvm_state_commit(ov, 0, &rec, 1, root), 0);
   CHECK(root_is(root, 3));
 
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, order_key, 42, "bid 100@7", 9), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, order_key, 42, "bid 100@7", 9), 0);
   /* A key written and deleted within the block is no net change. */
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_STORAGE, "tmp", 3, "x", 1), 0);
-  CHECK_RC(dvm_rt_overlay_del(ov, DVM_RT_T_STORAGE, "tmp", 3), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, "tmp", 3, "x", 1), 0);
+  CHECK_RC(dvm_state_overlay_del(ov, DVM_STATE_T_STORAGE, "tmp", 3), 0);
   /* A key rewritten with its old value is no net change either. */
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, bob, 32, v900, 8), 0);
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, bob, 32, v250, 8), 0);
-  CHECK_RC(dvm_rt_state_commit(ov, 1, NULL, 0, root), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, bob, 32, v900, 8), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, bob, 32, v250, 8), 0);
+  CHECK_RC(dvm_state_commit(ov, 1, NULL, 0, root), 0);
   CHECK(root_is(root, 4));
 
-  CHECK_RC(dvm_rt_overlay_del(ov, DVM_RT_T_ACCOUNTS, bob, 32), 0);
-  CHECK_RC(dvm_rt_state_commit(ov, 2, NULL, 0, root), 0);
+  CHECK_RC(dvm_state_overlay_del(ov, DVM_STATE_T_ACCOUNTS, bob, 32), 0);
+  CHECK_RC(dvm_state_commit(ov, 2, NULL, 0, root), 0);
   CHECK(root_is(root, 5));
 
-  CHECK_RC(dvm_rt_overlay_put(ov, DVM_RT_T_ACCOUNTS, alice, 32, v900, 8), 0);
-  CHECK_RC(dvm_rt_state_commit(ov, 3, NULL, 0, root), 0);
+  CHECK_RC(dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, alice, 32, v900, 8), 0);
+  CHECK_RC(dvm_state_commit(ov, 3, NULL, 0, root), 0);
   CHECK(root_is(root, 6));
-  dvm_rt_overlay_free(ov);
-  dvm_rt_store_close(s);
+  dvm_state_overlay_free(ov);
+  dvm_state_store_close(s);
 
   /* After reopening: the stored root, and the same root from scratch. */
   uint64_t h;
-  CHECK_RC(dvm_rt_store_open(dir, NULL, &s, err), 0);
-  CHECK_RC(dvm_rt_store_last(s, &h, root), 0);
+  CHECK_RC(dvm_state_store_open(dir, NULL, &s, err), 0);
+  CHECK_RC(dvm_state_store_last(s, &h, root), 0);
   CHECK(h == 3 && root_is(root, 6));
   memset(root, 0, 32);
-  CHECK_RC(dvm_rt_store_audit(s, root), 0);
+  CHECK_RC(dvm_state_store_audit(s, root), 0);
   CHECK(root_is(root, 6));
-  dvm_rt_store_close(s);
+  dvm_state_store_close(s);
   test_rmdir(dir);
 }
 
 /* The delta is the same for any thread count (spec/state.md §4.4). */
 static void thread_independence(void) {
   enum { N = 700 };
-  static dvm_rt_lthash_change ch[N];
+  static dvm_state_lthash_change ch[N];
   static uint8_t keys[N][16], vals[N][2][12];
   uint64_t seed = 7;
   for (int i = 0; i < N; i++) {
@@ -190,19 +190,19 @@ static void thread_independence(void) {
     ch[i].table = (unsigned)(r % 3);
     ch[i].old_present = (r >> 8) % 3 != 0;
     ch[i].new_present = !ch[i].old_present || (r >> 16) % 2;
-    ch[i].key = (dvm_rt_bytes){keys[i], 1 + (r >> 24) % 16};
-    ch[i].old_val = (dvm_rt_bytes){vals[i][0], (r >> 32) % 13};
-    ch[i].new_val = (dvm_rt_bytes){vals[i][1], (r >> 40) % 13};
+    ch[i].key = (dvm_state_bytes){keys[i], 1 + (r >> 24) % 16};
+    ch[i].old_val = (dvm_state_bytes){vals[i][0], (r >> 32) % 13};
+    ch[i].new_val = (dvm_state_bytes){vals[i][1], (r >> 40) % 13};
   }
-  dvm_rt_lthash one, many;
-  CHECK_RC(dvm_rt_lthash_delta(&one, ch, N, 1), 0);
+  dvm_state_lthash one, many;
+  CHECK_RC(dvm_state_lthash_delta(&one, ch, N, 1), 0);
   for (unsigned t = 2; t <= 9; t++) {
-    CHECK_RC(dvm_rt_lthash_delta(&many, ch, N, t), 0);
+    CHECK_RC(dvm_state_lthash_delta(&many, ch, N, t), 0);
     CHECK(!memcmp(&one, &many, sizeof one));
   }
-  CHECK_RC(dvm_rt_lthash_delta(&many, ch, 0, 4), 0); /* empty: zero */
-  dvm_rt_lthash z;
-  dvm_rt_lthash_zero(&z);
+  CHECK_RC(dvm_state_lthash_delta(&many, ch, 0, 4), 0); /* empty: zero */
+  dvm_state_lthash z;
+  dvm_state_lthash_zero(&z);
   CHECK(!memcmp(&z, &many, sizeof z));
 }
 

@@ -19,9 +19,9 @@ static const char k_valid[] =
     " \"authorities\": [\"" A2 "\", \"" A3 "\", \"" A1 "\"]}";
 
 static void test_valid(void) {
-  dvm_genesis g;
+  dvm_tx_genesis g;
   char err[256] = "";
-  int rc = dvm_genesis_parse(k_valid, strlen(k_valid), &g, err, sizeof err);
+  int rc = dvm_tx_genesis_parse(k_valid, strlen(k_valid), &g, err, sizeof err);
   CHECK_EQ(rc, 0);
   if (rc) {
     fprintf(stderr, "valid genesis: %s\n", err);
@@ -41,20 +41,20 @@ static void test_valid(void) {
   CHECK_EQ(g.authority_count, 3);
   CHECK(g.authorities[0][0] == 0x11 && g.authorities[1][0] == 0x22 && g.authorities[2][0] == 0xAB);
   CHECK(g.authorities[2][5] == 0xEF);
-  dvm_genesis_free(&g);
-  dvm_genesis_free(&g);
+  dvm_tx_genesis_free(&g);
+  dvm_tx_genesis_free(&g);
   /* Not NUL-terminated: only len bytes are read. */
   char *copy = malloc(strlen(k_valid));
   memcpy(copy, k_valid, strlen(k_valid));
-  CHECK_EQ(dvm_genesis_parse(copy, strlen(k_valid), &g, err, sizeof err), 0);
-  dvm_genesis_free(&g);
+  CHECK_EQ(dvm_tx_genesis_parse(copy, strlen(k_valid), &g, err, sizeof err), 0);
+  dvm_tx_genesis_free(&g);
   free(copy);
   /* Minimal: one asset, nothing else. */
   const char *min = "{\"chain_id\":\"x\",\"time\":0,\"assets\":[{\"id\":0,\"symbol\":\"G\",\"decimals\":0}],"
                     "\"balances\":[],\"authorities\":[]}";
-  CHECK_EQ(dvm_genesis_parse(min, strlen(min), &g, err, sizeof err), 0);
+  CHECK_EQ(dvm_tx_genesis_parse(min, strlen(min), &g, err, sizeof err), 0);
   CHECK(g.asset_count == 1 && g.balance_count == 0 && g.authority_count == 0);
-  dvm_genesis_free(&g);
+  dvm_tx_genesis_free(&g);
 }
 
 /* Failing documents: each is k_valid with one edit (from -> to). */
@@ -155,22 +155,22 @@ static void test_failures(void) {
       snprintf(doc, sizeof doc, "%.*s%s%s", (int)(at - k_valid), k_valid, c->to,
                at + strlen(c->from));
     }
-    dvm_genesis g;
+    dvm_tx_genesis g;
     char err[256] = "";
-    int rc = dvm_genesis_parse(doc, strlen(doc), &g, err, sizeof err);
+    int rc = dvm_tx_genesis_parse(doc, strlen(doc), &g, err, sizeof err);
     g_checks++;
     if (rc != DVM_TX_ERR_JSON || !strstr(err, c->want)) {
       g_failures++;
       fprintf(stderr, "case %s: rc %d, message \"%s\", want \"%s\"\n", c->name, rc, err, c->want);
     }
-    if (rc == 0) dvm_genesis_free(&g);
+    if (rc == 0) dvm_tx_genesis_free(&g);
     CHECK(g.assets == NULL && g.balances == NULL && g.authorities == NULL); /* freed on error */
   }
   printf("tx_genesis: %zu failing cases\n", n);
   /* Truncations of the valid document are all errors. */
   for (size_t k = 0; k < strlen(k_valid); k += 7) {
-    dvm_genesis g;
-    CHECK_EQ(dvm_genesis_parse(k_valid, k, &g, NULL, 0), DVM_TX_ERR_JSON);
+    dvm_tx_genesis g;
+    CHECK_EQ(dvm_tx_genesis_parse(k_valid, k, &g, NULL, 0), DVM_TX_ERR_JSON);
   }
 }
 

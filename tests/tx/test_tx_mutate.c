@@ -100,23 +100,23 @@ static void fuzz_block(const uint8_t *seed, size_t n, long iters) {
     uint8_t *exact = malloc(len ? len : 1);
     memcpy(exact, buf, len);
     free(buf);
-    dvm_block b;
+    dvm_tx_block b;
     char err[300];
-    int rc = dvm_block_decode(exact, len, &b, err, sizeof err);
+    int rc = dvm_tx_block_decode(exact, len, &b, err, sizeof err);
     CHECK(known_code(rc));
     if (rc == 0) {
       g_decoded++;
       uint8_t *re;
       size_t rn;
-      CHECK_EQ(dvm_block_encode(&b.header, b.tx_bytes, b.tx_lens, b.tx_count, &re, &rn), 0);
+      CHECK_EQ(dvm_tx_block_encode(&b.header, b.tx_bytes, b.tx_lens, b.tx_count, &re, &rn), 0);
       CHECK(rn == len && memcmp(re, exact, len) == 0);
       free(re);
-      dvm_block_free(&b);
+      dvm_tx_block_free(&b);
     } else {
       g_rejected++;
     }
-    dvm_block_header h;
-    rc = dvm_block_header_decode(exact, len, &h, err, sizeof err);
+    dvm_tx_block_header h;
+    rc = dvm_tx_block_header_decode(exact, len, &h, err, sizeof err);
     CHECK(known_code(rc));
     free(exact);
   }
@@ -138,14 +138,14 @@ static void fuzz_genesis(long iters) {
     char *exact = malloc(len ? len : 1);
     memcpy(exact, buf, len);
     free(buf);
-    dvm_genesis g;
+    dvm_tx_genesis g;
     char err[256];
-    int rc = dvm_genesis_parse(exact, len, &g, err, sizeof err);
+    int rc = dvm_tx_genesis_parse(exact, len, &g, err, sizeof err);
     CHECK(rc == 0 || rc == DVM_TX_ERR_JSON);
     if (rc == 0) {
       g_decoded++;
       CHECK(g.asset_count >= 1 && g.assets[0].id == 0);
-      dvm_genesis_free(&g);
+      dvm_tx_genesis_free(&g);
     } else {
       g_rejected++;
       CHECK(strchr(err, ':') != NULL); /* "path: what" */
@@ -171,14 +171,14 @@ int main(int argc, char **argv) {
     memcpy(ids[w], tx.id, 32);
     fuzz_tx(encs[w], n, iters);
   }
-  dvm_block_header h;
+  dvm_tx_block_header h;
   memset(&h, 0, sizeof h);
   h.version = 1;
   h.height = 3;
-  dvm_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])ids, TEST_SAMPLES, h.tx_root);
+  dvm_tx_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])ids, TEST_SAMPLES, h.tx_root);
   uint8_t *blk;
   size_t bn;
-  CHECK_EQ(dvm_block_encode(&h, (const uint8_t *const *)encs, lens, TEST_SAMPLES, &blk, &bn), 0);
+  CHECK_EQ(dvm_tx_block_encode(&h, (const uint8_t *const *)encs, lens, TEST_SAMPLES, &blk, &bn), 0);
   fuzz_block(blk, bn, iters);
   fuzz_genesis(iters);
   free(blk);

@@ -1,5 +1,5 @@
 /* tx_test.h — a minimal check harness and deterministic fixtures for the
- * tests of runtime/tx.h (spec/tx.md). Header-only: each test is one .c. */
+ * tests of tx/tx.h (spec/tx.md). Header-only: each test is one .c. */
 #ifndef DVM_TESTS_TX_TEST_H
 #define DVM_TESTS_TX_TEST_H
 

@@ -1,0 +1,32 @@
+/* cli_util.h — helpers the dvm sub-commands share: whole-file reads, the
+ * conformance suite's hex format, and loading a program from .bin, .s or
+ * .dvm. Private to cli/. */
+#ifndef DVM_NODE_CLI_UTIL_H
+#define DVM_NODE_CLI_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vm.h"
+
+/* Read a whole file ("-" = stdin) into a malloc'd buffer with a NUL byte
+ * after the data. Returns 0, or -1 with errno set. */
+int dvm_cli_read_file(const char *path, uint8_t **buf, size_t *len);
+
+/* Parse hex bytes: pairs of hex digits, optionally separated by white
+ * space, optionally "0x"-prefixed per byte. Returns 0, or -1 and a
+ * message in err (size errlen). */
+int dvm_cli_parse_hex(const char *text, uint8_t **buf, size_t *len, char *err, size_t errlen);
+
+/* Load PROGRAM by its extension: .bin raw bytecode, .s assembly (either
+ * dialect), .dvm container; other names are sniffed (container magic,
+ * else raw). Prints the reason to stderr and returns non-zero on failure. */
+int dvm_cli_load_program(const char *path, const dvm_vm_syscall_table *syscalls,
+                         dvm_vm_program **out);
+
+/* Load a program from raw bytecode bytes (no exports). */
+int dvm_cli_load_raw(const uint8_t *code, size_t len, const dvm_vm_syscall_table *syscalls,
+                     dvm_vm_program **out, const char *what);
+
+#endif

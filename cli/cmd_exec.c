@@ -1,0 +1,222 @@
+/* cmd_exec.c — `dvm exec`: run one program standalone and print one JSON
+ * line with the result (README, spec/gas.md). Exit 0 ok, 1 trap, 2 usage,
+ * load or verifier error. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "cli.h"
+#include "runtime.h"
+#include "vm.h"
+
+#define DEFAULT_GAS 1000000000ull
+
+typedef struct trace_out {
+  FILE *f;
+  const dvm_vm_program *prog;
+} trace_out;
+
+static void trace_insn(void *ctx, const dvm_vm_exec *vm, uint32_t pc, const dvm_vm_insn *insn,
+                       uint64_t gas_left, const uint64_t regs[11], uint32_t depth) {
+  trace_out *t = ctx;
+  const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(insn);
+  (void)vm;
+  fprintf(t->f, "{\"pc\":%" PRIu32 ",\"opcode\":\"0x%02x\",\"name\":\"%s\",\"gas\":%" PRIu64
+                ",\"depth\":%" PRIu32 ",\"regs\":[",
+          pc, insn->opcode, e ? e->name : "?", gas_left, depth);
+  for (int i = 0; i < 11; i++) fprintf(t->f, "%s\"0x%" PRIx64 "\"", i ? "," : "", regs[i]);
+  fputs("]}\n", t->f);
+}
+
+/* True when the program calls a syscall: it then runs in a sandbox chain. */
+static int uses_syscalls(const dvm_vm_program *p) {
+  const uint8_t *code = dvm_vm_program_code(p);
+  for (uint32_t pc = 0; pc < dvm_vm_program_slots(p); pc++) {
+    dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
+    if (in.opcode == 0x85 && DVM_VM_INSN_SRC(&in) == 0) return 1;
+    if (in.opcode == 0x18) pc++;
+  }
+  return 0;
+}
+
+static void print_hex(const uint8_t *b, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) printf("%02x", b[i]);
+}
+
+static int usage(void) {
+  fprintf(stderr,
+          "usage: dvm exec PROGRAM [--mem HEX | --mem-file FILE] [--input HEX | --input-file FILE]\n"
+          "                [--gas N] [--interp fast|ref] [--trace FILE] [--entry NAME]\n");
+  return 2;
+}
+
+static int parse_u64(const char *s, uint64_t *v) {
+  char *end;
+  errno = 0;
+  if (!*s || *s == '-') return -1;
+  *v = strtoull(s, &end, 0);
+  return errno || *end ? -1 : 0;
+}
+
+static int load_bytes(const char *hex, const char *file, uint8_t **buf, size_t *len,
+                      const char *what) {
+  char err[128];
+  if (file) {
+    if (dvm_cli_read_file(file, buf, len)) {
+      fprintf(stderr, "dvm exec: %s: %s\n", file, strerror(errno));
+      return -1;
+    }
+  } else if (hex) {
+    if (dvm_cli_parse_hex(hex, buf, len, err, sizeof err)) {
+      fprintf(stderr, "dvm exec: %s: %s\n", what, err);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int dvm_cli_cmd_exec(int argc, char **argv) {
+  const char *prog_path = NULL, *mem_hex = NULL, *mem_file = NULL, *in_hex = NULL,
+             *in_file = NULL, *trace_path = NULL, *entry = NULL;
+  uint64_t gas = DEFAULT_GAS;
+  int use_ref = 0, rc = 2;
+  uint8_t *mem = NULL, *input = NULL, *heap = NULL;
+  size_t mem_len = 0, input_len = 0;
+  dvm_vm_program *prog = NULL;
+  dvm_vm_exec *vm = NULL;
+  dvm_rt_sandbox *sb = NULL;
+  trace_out tr = {NULL, NULL};
+
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--mem") && v) mem_hex = v, i++;
+    else if (!strcmp(a, "--mem-file") && v) mem_file = v, i++;
+    else if (!strcmp(a, "--input") && v) in_hex = v, i++;
+    else if (!strcmp(a, "--input-file") && v) in_file = v, i++;
+    else if (!strcmp(a, "--trace") && v) trace_path = v, i++;
+    else if (!strcmp(a, "--entry") && v) entry = v, i++;
+    else if (!strcmp(a, "--gas") && v) {
+      if (parse_u64(v, &gas)) {
+        fprintf(stderr, "dvm exec: --gas wants a non-negative integer, not '%s'\n", v);
+        return 2;
+      }
+      i++;
+    } else if (!strcmp(a, "--interp") && v) {
+      if (!strcmp(v, "ref")) use_ref = 1;
+      else if (!strcmp(v, "fast")) use_ref = 0;
+      else {
+        fprintf(stderr, "dvm exec: --interp is fast or ref, not '%s'\n", v);
+        return 2;
+      }
+      i++;
+    } else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "dvm exec: unknown or incomplete option '%s'\n", a);
+      return usage();
+    } else if (!prog_path) prog_path = a;
+    else {
+      fprintf(stderr, "dvm exec: unexpected argument '%s'\n", a);
+      return usage();
+    }
+  }
+  if (!prog_path) return usage();
+  if ((mem_hex && mem_file) || (in_hex && in_file)) {
+    fprintf(stderr, "dvm exec: give the memory (or the input) once, as hex or as a file\n");
+    return 2;
+  }
+  if (load_bytes(mem_hex, mem_file, &mem, &mem_len, "--mem") ||
+      load_bytes(in_hex, in_file, &input, &input_len, "--input"))
+    goto out;
+  if (mem_len > UINT32_MAX || input_len > UINT32_MAX) {
+    fprintf(stderr, "dvm exec: memory and input are limited to 4 GiB - 1 each\n");
+    goto out;
+  }
+  if (dvm_cli_load_program(prog_path, dvm_rt_syscalls(), &prog)) goto out;
+
+  uint32_t pc = 0;
+  if (entry && dvm_vm_program_export(prog, entry, &pc) != DVM_VM_OK) {
+    fprintf(stderr, "dvm exec: %s: no entry point named '%s'\n", prog_path, entry);
+    goto out;
+  }
+  /* The memory is the heap's content: exactly its bytes are visible, so an
+   * access one past the end faults. With no memory, a default zero heap. */
+  uint32_t heap_len = mem ? (uint32_t)mem_len : DVM_VM_HEAP_DEFAULT;
+  heap = calloc(heap_len ? heap_len : 1, 1);
+  vm = malloc(sizeof *vm);
+  if (!heap || !vm) {
+    fprintf(stderr, "dvm exec: out of memory\n");
+    goto out;
+  }
+  if (mem_len) memcpy(heap, mem, mem_len);
+  /* Syscalls need a supervisor: an ephemeral chain in a temporary
+   * directory, deleted on exit (README). */
+  if (uses_syscalls(prog)) {
+    char e[256];
+    if (dvm_rt_sandbox_open(&sb, e)) {
+      fprintf(stderr, "dvm exec: %s\n", e);
+      goto out;
+    }
+  }
+  if (dvm_vm_exec_init(vm, prog, pc, gas, heap, heap_len, heap_len, input, (uint32_t)input_len,
+                       sb ? dvm_rt_sandbox_ctx(sb) : NULL) != DVM_VM_OK) {
+    fprintf(stderr, "dvm exec: cannot start at slot %u\n", pc);
+    goto out;
+  }
+  if (mem) {
+    dvm_vm_reg_set(vm, 1, DVM_VM_ADDR(DVM_VM_REGION_HEAP, 0));
+    dvm_vm_reg_set(vm, 2, mem_len);
+  }
+  if (input) {
+    dvm_vm_reg_set(vm, 3, DVM_VM_ADDR(DVM_VM_REGION_INPUT, 0));
+    dvm_vm_reg_set(vm, 4, input_len);
+  }
+  if (trace_path) {
+    tr.f = strcmp(trace_path, "-") ? fopen(trace_path, "w") : stdout;
+    if (!tr.f) {
+      fprintf(stderr, "dvm exec: %s: %s\n", trace_path, strerror(errno));
+      goto out;
+    }
+    tr.prog = prog;
+    vm->trace = trace_insn;
+    vm->trace_ctx = &tr;
+    use_ref = 1; /* traces come from the reference interpreter, one line per instruction */
+  }
+
+  const dvm_vm_result *res = use_ref ? dvm_vm_run_ref(vm) : dvm_vm_run_fast(vm);
+  if (res->status == DVM_VM_STATUS_TRAP) {
+    printf("{\"status\":\"trap\",\"trap\":\"%s\",\"pc\":%" PRIu32 ",\"gas_used\":%" PRIu64,
+           dvm_vm_trap_name(res->trap), res->pc, res->gas_used);
+    if (res->trap == DVM_TRAP_MEM_FAULT)
+      printf(",\"addr\":\"0x%" PRIx64 "\",\"size\":%" PRIu32 ",\"access\":\"%s\"", res->fault_addr,
+             res->fault_size, res->fault_access == DVM_VM_ACCESS_WRITE ? "write" : "read");
+    printf("}\n");
+    rc = 1;
+  } else {
+    const uint8_t *ret = NULL;
+    uint32_t ret_len = 0, nlogs = 0;
+    int reverted = 0;
+    if (sb) dvm_rt_sandbox_output(sb, &ret, &ret_len, &reverted, &nlogs);
+    printf("{\"status\":\"%s\",\"r0\":\"0x%" PRIx64 "\",\"gas_used\":%" PRIu64 ",\"insns\":%" PRIu64,
+           reverted ? "revert" : "ok", res->r0, res->gas_used, res->insns);
+    if (res->status == DVM_VM_STATUS_HALT) {
+      printf(reverted ? ",\"message\":\"" : ",\"return\":\"");
+      print_hex(ret, ret_len);
+      printf("\"");
+    }
+    if (nlogs) printf(",\"logs\":%" PRIu32, nlogs);
+    printf("}\n");
+    rc = reverted ? 1 : 0;
+  }
+out:
+  dvm_rt_sandbox_close(sb);
+  if (tr.f && tr.f != stdout) fclose(tr.f);
+  free(vm);
+  free(heap);
+  free(mem);
+  free(input);
+  dvm_vm_program_free(prog);
+  return rc;
+}

@@ -1,0 +1,42 @@
+/* main.c — `dvm COMMAND ...`: dispatch to the sub-commands of node.h. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+  const char *usage;
+} command;
+
+static const command commands[] = {
+  {"exec", dvm_cli_cmd_exec,
+   "exec PROGRAM [--mem HEX | --mem-file FILE] [--input HEX | --input-file FILE]\n"
+   "                   [--gas N] [--interp fast|ref] [--trace FILE] [--entry NAME]"},
+  {"plugin", dvm_cli_cmd_plugin, "plugin [MEM]   (bpf_conformance plugin protocol)"},
+  {"asm", dvm_cli_cmd_asm, "asm SRC... -o OUT.dvm"},
+  {"disasm", dvm_cli_cmd_disasm, "disasm FILE.dvm"},
+};
+
+static void usage(FILE *f) {
+  fprintf(f, "usage: dvm COMMAND [ARGS]\ncommands:\n");
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    fprintf(f, "  dvm %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+    usage(stdout);
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    if (!strcmp(argv[1], commands[i].name)) return commands[i].fn(argc - 2, argv + 2);
+  fprintf(stderr, "dvm: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}
