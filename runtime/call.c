@@ -39,7 +39,7 @@ int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
   int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_CODE, hash, DVM_HASH_BYTES, &code);
   if (rc) return rc;
   dvm_vm_program *p;
-  if (dvm_vm_program_load_container(&p, code.data, code.len, rt_syscalls_bound(), &err))
+  if (dvm_vm_program_load_container(&p, code.data, code.len, c->syscalls, &err))
     return DVM_STATE_ERR_CORRUPT; /* deploy verified it: the store is damaged */
   if (c->nprogs == c->progs_cap) {
     size_t ncap = c->progs_cap ? c->progs_cap * 2 : 16;

@@ -239,6 +239,7 @@ int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_cha
   if (opts) so.threads = opts->threads;
   c->threads = opts ? opts->threads : 0;
   c->verify_sigs = !(opts && opts->skip_signatures);
+  c->syscalls = dvm_rt_syscalls();
   int rc = dvm_state_store_open(dir, &so, &c->store, e);
   if (rc) {
     if (errbuf) snprintf(errbuf, 256, "%.60s: %.190s", dir, e);
@@ -381,7 +382,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
     uint32_t init_pc;
     dvm_tx_contract_address(tx->sender, deploy_nonce, contract);
     ncalls = 1;
-    if (dvm_vm_program_load_container(&p, tx->u.deploy.code, tx->u.deploy.code_len, rt_syscalls_bound(), &verr)) {
+    if (dvm_vm_program_load_container(&p, tx->u.deploy.code, tx->u.deploy.code_len, c->syscalls, &verr)) {
       status = DVM_RT_CALL_FAILED;
       entry_simple(&calls, status, DVM_RT_F_BAD_CODE);
       break;

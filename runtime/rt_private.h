@@ -146,6 +146,9 @@ struct dvm_rt_chain {
   uint8_t last_hash[DVM_HASH_BYTES];
   unsigned threads;
   int verify_sigs;
+  /* The syscall table programs are loaded against (dvm_rt_syscalls(), set
+   * at open): handed down as data so that call.c names no syscall file. */
+  const dvm_vm_syscall_table *syscalls;
   /* program cache, sorted by hash (in memory only, never committed) */
   rt_prog_entry *progs;
   size_t nprogs, progs_cap;
@@ -166,8 +169,5 @@ void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_state_overlay *ov, uint64_t h
 void rt_exec_release(rt_exec *x);
 int rt_log_push(rt_exec *x, const rt_log *l);
 int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap);
-
-/* syscalls.c */
-const dvm_vm_syscall_table *rt_syscalls_bound(void);
 
 #endif
