@@ -24,11 +24,7 @@
 #include <xxhash.h>
 
 /* ------------------------------------------------------------------ */
-/* Treap. */
-
-static int node_cmp(const uint8_t *k, size_t klen, const ov_node *n) {
-  return dvm_state__keycmp(k, klen, n->key, n->klen);
-}
+/* Treap (its successor walk, for merged iteration, is in keys.c). */
 
 /* ------------------------------------------------------------------ */
 /* Hash index: (table, key) -> node, so get and put cost O(1) expected
@@ -88,19 +84,6 @@ static void ht_remove(dvm_state_overlay *ov, const ov_node *n) {
 }
 
 /* Smallest node with key > k (k NULL/klen 0: the smallest node). */
-static const ov_node *treap_succ(const ov_node *t, const uint8_t *k, size_t klen) {
-  const ov_node *best = NULL;
-  while (t) {
-    if (klen == 0 || node_cmp(k, klen, t) < 0) {
-      best = t;
-      t = t->l;
-    } else {
-      t = t->r;
-    }
-  }
-  return best;
-}
-
 static ov_node *rot_right(ov_node *t) {
   ov_node *l = t->l;
   t->l = l->r;
@@ -335,64 +318,6 @@ int dvm_state_overlay_get(dvm_state_overlay *ov, unsigned table, const void *key
     val->len = d.mv_size;
   }
   return DVM_STATE_OK;
-}
-
-int dvm_state__merged_next(MDB_cursor *c, const ov_node *ov_root, const void *after,
-                        size_t after_len, dvm_state_bytes *key, dvm_state_bytes *val) {
-  MDB_val lk, lv;
-  int lrc;
-  if (after_len == 0) {
-    lrc = mdb_cursor_get(c, &lk, &lv, MDB_FIRST);
-  } else {
-    lk.mv_data = (void *)(uintptr_t)after;
-    lk.mv_size = after_len;
-    lrc = mdb_cursor_get(c, &lk, &lv, MDB_SET_RANGE);
-    if (lrc == 0 && !dvm_state__keycmp(lk.mv_data, lk.mv_size, after, after_len))
-      lrc = mdb_cursor_get(c, &lk, &lv, MDB_NEXT);
-  }
-  const ov_node *o = treap_succ(ov_root, after, after_len);
-  int rc;
-  /* Merge two ascending sequences; the overlay wins on equal keys; an
-   * overlay tombstone hides the equal LMDB key and is itself skipped. */
-  for (;;) {
-    if (lrc != 0 && lrc != MDB_NOTFOUND) {
-      rc = DVM_STATE_ERR_LMDB;
-      break;
-    }
-    int have_l = lrc == 0;
-    if (!o && !have_l) {
-      rc = DVM_STATE_NOTFOUND;
-      break;
-    }
-    int cmp = !o ? 1 : !have_l ? -1 : dvm_state__keycmp(o->key, o->klen, lk.mv_data, lk.mv_size);
-    if (cmp > 0) {
-      if (key) {
-        key->data = lk.mv_data;
-        key->len = lk.mv_size;
-      }
-      if (val) {
-        val->data = lv.mv_data;
-        val->len = lv.mv_size;
-      }
-      rc = DVM_STATE_OK;
-      break;
-    }
-    if (!o->tomb) {
-      if (key) {
-        key->data = o->key;
-        key->len = o->klen;
-      }
-      if (val) {
-        val->data = o->val;
-        val->len = o->vlen;
-      }
-      rc = DVM_STATE_OK;
-      break;
-    }
-    if (cmp == 0) lrc = mdb_cursor_get(c, &lk, &lv, MDB_NEXT);
-    o = treap_succ(ov_root, o->key, o->klen);
-  }
-  return rc;
 }
 
 int dvm_state_overlay_next(dvm_state_overlay *ov, unsigned table, const void *after,

@@ -1,4 +1,5 @@
-/* state_int.h — internals shared by store.c, overlay.c and state_commit.c.
+/* state_int.h — internals shared by store.c, overlay.c and state_commit.c
+ * (the shared helpers below marked keys.c are the leaf all three call).
  * Not an API: nothing outside the state layer includes this. */
 #ifndef DVM_STATE_INT_H
 #define DVM_STATE_INT_H

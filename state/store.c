@@ -3,21 +3,12 @@
 #include "state_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static const char *const table_names[DVM_STATE_TABLE_COUNT] = {
-    "accounts", "code", "storage", "blocks", "receipts", "meta",
-};
-
-const char *dvm_state__table_name(unsigned table) {
-  return table < DVM_STATE_TABLE_COUNT ? table_names[table] : "?";
-}
 
 const char *dvm_state_strerror(int code) {
   switch (code) {
@@ -37,23 +28,9 @@ const char *dvm_state_strerror(int code) {
   }
 }
 
-void dvm_state__errf(dvm_state_store *s, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-  va_end(ap);
-}
-
 const char *dvm_state_store_errmsg(const dvm_state_store *s) { return s->errmsg; }
 
 size_t dvm_state_store_map_size(const dvm_state_store *s) { return s->map_size; }
-
-int dvm_state__keycmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
-  size_t n = alen < blen ? alen : blen;
-  int c = n ? memcmp(a, b, n) : 0;
-  if (c) return c;
-  return alen < blen ? -1 : alen > blen;
-}
 
 void dvm_state_store_opts_default(dvm_state_store_opts *o) {
   o->map_size_initial = (size_t)64 << 20;
@@ -184,7 +161,7 @@ int dvm_state_store_open(const char *dir, const dvm_state_store_opts *opts, dvm_
   what = "mdb_txn_begin";
   if ((rc = mdb_txn_begin(s->env, NULL, 0, &txn))) goto lmdb_fail;
   for (unsigned i = 0; i < DVM_STATE_TABLE_COUNT; i++) {
-    if ((rc = mdb_dbi_open(txn, table_names[i], MDB_CREATE, &s->dbi[i]))) {
+    if ((rc = mdb_dbi_open(txn, dvm_state__table_name(i), MDB_CREATE, &s->dbi[i]))) {
       mdb_txn_abort(txn);
       what = "mdb_dbi_open";
       goto lmdb_fail;
