@@ -1,5 +1,8 @@
-/* asm.c — the assembler driver: files and lines, labels, directives,
- * symbol tables, linking of several sources, fixups and the container. */
+/* asm.c — the assembler driver: files and lines, labels, directives, and
+ * dvm_asm_assemble_many, which reads every source, then links (link.c).
+ * Below it: the dialects (conf.c, llvm.c), expressions (expr.c), symbols
+ * and emission (sym.c), the lexer and diagnostics (lex.c); none calls back
+ * up into this file. */
 #include "asm_private.h"
 
 #include <stdio.h>
@@ -8,91 +11,6 @@
 
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_FILES 4096 /* sources and includes together */
-#define EXIT_ALIAS " exit" /* hidden symbol: the file's first exit (conformance `ja exit`) */
-
-/* ------------------------------------------------------------------ */
-/* Symbols: open addressing on (scope, name). Scope -1 holds the .globl
- * names of every file, once linked. */
-
-static uint64_t sym_hash(int scope, const char *name, size_t n) {
-  uint64_t h = 1469598103934665603ull ^ (uint64_t)(uint32_t)scope;
-  for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)name[i]) * 1099511628211ull;
-  return h;
-}
-
-static int sym_grow(asm_ctx *a) {
-  size_t cap = a->symcap ? a->symcap * 2 : 256;
-  asm_sym *t = calloc(cap, sizeof *t);
-  if (!t) {
-    a->oom = 1;
-    return -1;
-  }
-  for (size_t i = 0; i < a->symcap; i++) {
-    asm_sym *s = &a->syms[i];
-    if (!s->name) continue;
-    size_t j = (size_t)sym_hash(s->scope, s->name, s->nlen) & (cap - 1);
-    while (t[j].name) j = (j + 1) & (cap - 1);
-    t[j] = *s;
-  }
-  free(a->syms);
-  a->syms = t;
-  a->symcap = cap;
-  return 0;
-}
-
-asm_sym *asm_sym_find(asm_ctx *a, int scope, const char *name, size_t n) {
-  if (!a->symcap) return NULL;
-  size_t j = (size_t)sym_hash(scope, name, n) & (a->symcap - 1);
-  while (a->syms[j].name) {
-    asm_sym *s = &a->syms[j];
-    if (s->scope == scope && s->nlen == n && !memcmp(s->name, name, n)) return s;
-    j = (j + 1) & (a->symcap - 1);
-  }
-  return NULL;
-}
-
-asm_sym *asm_sym_get(asm_ctx *a, int scope, const char *name, size_t n) {
-  asm_sym *s = asm_sym_find(a, scope, name, n);
-  if (s) return s;
-  if ((a->nsyms + 1) * 2 > a->symcap && sym_grow(a)) return NULL;
-  char *copy = malloc(n + 1);
-  if (!copy) {
-    a->oom = 1;
-    return NULL;
-  }
-  memcpy(copy, name, n);
-  copy[n] = 0;
-  size_t j = (size_t)sym_hash(scope, name, n) & (a->symcap - 1);
-  while (a->syms[j].name) j = (j + 1) & (a->symcap - 1);
-  s = &a->syms[j];
-  memset(s, 0, sizeof *s);
-  s->name = copy;
-  s->nlen = (uint32_t)n;
-  s->scope = scope;
-  a->nsyms++;
-  return s;
-}
-
-asm_sym *asm_equ_find(asm_ctx *a, const asm_tok *t) {
-  if (t->kind != TK_IDENT) return NULL;
-  asm_sym *s = asm_sym_find(a, a->scope, t->s, t->len);
-  return s && s->kind == SYM_EQU ? s : NULL;
-}
-
-static const char *sym_kind_name(int kind) {
-  switch (kind) {
-  case SYM_CODE: return "a code label";
-  case SYM_RODATA: return "a read-only data label";
-  case SYM_EQU: return "a constant";
-  default: return "undefined";
-  }
-}
-
-static void note_previous(asm_ctx *a, const asm_sym *s) {
-  if (s->def.file < 0 || !s->def.line) return;
-  asm_buf_printf(&a->diag, "%s:%u:%u: note: previous definition is here\n", a->files[s->def.file].name,
-                 s->def.line, s->def.col + 1);
-}
 
 /* Define `name` (token t) in the current scope as kind/value. */
 static asm_sym *define(asm_ctx *a, const asm_tok *t, int kind, uint64_t value, int redefinable) {
@@ -100,105 +18,14 @@ static asm_sym *define(asm_ctx *a, const asm_tok *t, int kind, uint64_t value, i
   if (!s) return NULL;
   asm_loc l = asm_tok_loc(a, t);
   if (s->kind != SYM_NONE && !(redefinable && s->kind == SYM_EQU)) {
-    asm_error(a, &l, "redefinition of '%.*s' (already %s)", (int)t->len, t->s, sym_kind_name(s->kind));
-    note_previous(a, s);
+    asm_error(a, &l, "redefinition of '%.*s' (already %s)", (int)t->len, t->s, asm_sym_kind_name(s->kind));
+    asm_sym_note_previous(a, s);
     return NULL;
   }
   s->kind = (uint8_t)kind;
   s->value = value;
   s->def = l;
   return s;
-}
-
-/* ------------------------------------------------------------------ */
-/* Emission */
-
-void asm_note_terminator(asm_ctx *a, const char *what) {
-  a->after_term = 1;
-  a->term_name = what;
-}
-
-/* Warnings that need only the encoded instruction. */
-static void check_suspicious(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at) {
-  const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(insn);
-  if (!e) return;
-  asm_loc l = *at;
-  l.col = 0;
-  while (l.col < l.ll && (l.ls[l.col] == ' ' || l.ls[l.col] == '\t')) l.col++;
-  int writes_dst = e->fmt == DVM_FMT_ALU_IMM || e->fmt == DVM_FMT_ALU_REG || e->fmt == DVM_FMT_UNARY ||
-                   e->fmt == DVM_FMT_ENDIAN || e->fmt == DVM_FMT_LDDW || e->fmt == DVM_FMT_LDX;
-  if (writes_dst && DVM_VM_INSN_DST(insn) == 10)
-    asm_warning(a, &l, "instruction writes r10, the read-only frame pointer (the verifier rejects it)");
-  if (e->fmt == DVM_FMT_ALU_IMM && insn->imm == 0) {
-    const char *n = e->name;
-    if (!strncmp(n, "div", 3) || !strncmp(n, "sdiv", 4))
-      asm_warning(a, &l, "division by the constant 0 (the result is 0, RFC 9669)");
-    else if (!strncmp(n, "mod", 3) || !strncmp(n, "smod", 4))
-      asm_warning(a, &l, "modulo by the constant 0 (dst is left unchanged, RFC 9669)");
-  }
-}
-
-int64_t asm_emit(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at) {
-  if (a->section != SEC_TEXT) {
-    asm_error(a, at, "instruction outside .text (the current section holds read-only data)");
-    return -1;
-  }
-  if (a->after_term) {
-    asm_loc l = *at;
-    l.col = 0;
-    while (l.col < l.ll && (l.ls[l.col] == ' ' || l.ls[l.col] == '\t')) l.col++;
-    asm_warning(a, &l, "unreachable code after '%s' (no label leads here)", a->term_name);
-    a->after_term = 0;
-  }
-  check_suspicious(a, insn, at);
-  size_t slots = a->code.len / 8;
-  size_t need = insn->opcode == 0x18 ? 2 : 1;
-  if (slots + need > DVM_VM_MAX_CODE_SLOTS) {
-    if (!a->too_big) asm_error(a, at, "program exceeds %u instruction slots", DVM_VM_MAX_CODE_SLOTS);
-    a->too_big = 1;
-    return -1;
-  }
-  uint8_t b[8];
-  dvm_vm_insn_encode(insn, b);
-  asm_buf_put(&a->code, b, 8);
-  return (int64_t)slots;
-}
-
-void asm_fixup_add(asm_ctx *a, int kind, uint32_t at_slot, const asm_tok *name, int64_t addend,
-                   const asm_loc *loc) {
-  if (a->nfx == a->capfx) {
-    size_t cap = a->capfx ? a->capfx * 2 : 64;
-    asm_fixup *f = realloc(a->fx, cap * sizeof *f);
-    if (!f) {
-      a->oom = 1;
-      return;
-    }
-    a->fx = f;
-    a->capfx = cap;
-  }
-  char *copy = malloc(name->len + 1);
-  if (!copy) {
-    a->oom = 1;
-    return;
-  }
-  memcpy(copy, name->s, name->len);
-  copy[name->len] = 0;
-  asm_fixup *f = &a->fx[a->nfx++];
-  f->kind = (uint8_t)kind;
-  f->scope = a->scope;
-  f->at = at_slot;
-  f->name = copy;
-  f->addend = addend;
-  f->loc = *loc;
-}
-
-void asm_check_shift(asm_ctx *a, const dvm_vm_isa_entry *e, int32_t imm, const asm_loc *at) {
-  const char *n = e->name;
-  int shift = !strncmp(n, "lsh", 3) || !strncmp(n, "rsh", 3) || !strncmp(n, "arsh", 4);
-  int width = e->width;
-  if (shift && (imm < 0 || imm >= width))
-    asm_warning(a, at, "shift count %d is outside 0..%d for a %d-bit operand (the count is taken modulo %d)", imm,
-                width - 1, width, width);
 }
 
 /* ------------------------------------------------------------------ */
@@ -748,292 +575,6 @@ static void process_file(asm_ctx *a, int fi) {
   }
 }
 
-/* ------------------------------------------------------------------ */
-/* Linking */
-
-static asm_sym *resolve(asm_ctx *a, int scope, const char *name) {
-  size_t n = strlen(name);
-  asm_sym *s = asm_sym_find(a, scope, name, n);
-  if (s && s->kind != SYM_NONE) return s;
-  s = asm_sym_find(a, -1, name, n);
-  if (s) return s;
-  if (!strcmp(name, "exit")) {
-    s = asm_sym_find(a, scope, EXIT_ALIAS, strlen(EXIT_ALIAS));
-    if (s) return s;
-  }
-  return NULL;
-}
-
-static int syscall_number(const dvm_vm_syscall_table *t, const char *name) {
-  if (!t || !t->names) return -1;
-  for (uint32_t i = 0; i < t->count && i <= INT32_MAX; i++)
-    if (t->names[i] && !strcmp(t->names[i], name)) return (int)i;
-  return -1;
-}
-
-static void link_globals(asm_ctx *a) {
-  for (size_t k = 0; k < a->symcap; k++) {
-    asm_sym *s = &a->syms[k];
-    if (!s->name || !s->global || s->scope < 0) continue;
-    if (s->kind == SYM_NONE) {
-      asm_error(a, &s->gloc, "'.globl %s' names no label defined in this file", s->name);
-      continue;
-    }
-    if (s->kind == SYM_EQU) {
-      asm_error(a, &s->gloc, "'%s' is a constant; .globl names code labels (entry points) or read-only data",
-                s->name);
-      continue;
-    }
-    if (s->kind == SYM_CODE && s->nlen > DVM_VM_MAX_NAME) {
-      asm_error(a, &s->gloc, "exported name '%s' is longer than %u bytes", s->name, DVM_VM_MAX_NAME);
-      continue;
-    }
-    /* An entry point must be an instruction: a label after the last one
-     * cannot be exported (found by the asm fuzzer: the container refused
-     * an output the assembler had accepted). */
-    if (s->kind == SYM_CODE && s->value >= a->code.len / 8) {
-      asm_error(a, &s->gloc, "entry point '%s' is at the end of the code: no instruction follows it",
-                s->name);
-      continue;
-    }
-  }
-  /* second loop: the table may grow while inserting scope -1 entries, so
-   * collect first */
-  size_t cap = a->symcap;
-  asm_sym **list = malloc((cap ? cap : 1) * sizeof *list);
-  if (!list) {
-    a->oom = 1;
-    return;
-  }
-  size_t n = 0;
-  for (size_t k = 0; k < cap; k++)
-    if (a->syms[k].name && a->syms[k].global && a->syms[k].scope >= 0 &&
-        ((a->syms[k].kind == SYM_CODE && a->syms[k].nlen <= DVM_VM_MAX_NAME) || a->syms[k].kind == SYM_RODATA))
-      list[n++] = &a->syms[k];
-  /* copy what we need, pointers die on growth */
-  typedef struct gl {
-    char *name;
-    uint32_t nlen;
-    uint8_t kind;
-    uint64_t value;
-    asm_loc def;
-  } gl;
-  gl *g = malloc((n ? n : 1) * sizeof *g);
-  if (!g) {
-    free(list);
-    a->oom = 1;
-    return;
-  }
-  for (size_t k = 0; k < n; k++) g[k] = (gl){list[k]->name, list[k]->nlen, list[k]->kind, list[k]->value, list[k]->def};
-  free(list);
-  for (size_t k = 0; k < n; k++) {
-    asm_sym *prev = asm_sym_find(a, -1, g[k].name, g[k].nlen);
-    if (prev) {
-      asm_error(a, &g[k].def, "global symbol '%s' is defined by two files", g[k].name);
-      note_previous(a, prev);
-      continue;
-    }
-    asm_sym *s = asm_sym_get(a, -1, g[k].name, g[k].nlen);
-    if (!s) break;
-    s->kind = g[k].kind;
-    s->global = 1;
-    s->value = g[k].value;
-    s->def = g[k].def;
-  }
-  free(g);
-}
-
-static void apply_fixups(asm_ctx *a) {
-  uint8_t *code = a->code.p;
-  for (size_t k = 0; k < a->nfx && !a->oom; k++) {
-    asm_fixup *f = &a->fx[k];
-    asm_sym *s = resolve(a, f->scope, f->name);
-    /* a fixup whose instruction failed to assemble points nowhere */
-    if (f->kind == FX_QUAD ? (size_t)f->at + 8 > a->rodata.len
-                           : ((size_t)f->at + (f->kind == FX_LDDW ? 2 : 1)) * 8 > a->code.len)
-      continue;
-    uint8_t *slot = (f->kind == FX_QUAD) ? a->rodata.p + f->at : code + (size_t)f->at * 8;
-    if (f->kind == FX_CALL) {
-      if (s && s->kind == SYM_CODE) {
-        f->kind = FX_CALL_LOCAL;
-        slot[1] = (uint8_t)((slot[1] & 0x0f) | 0x10);
-      } else {
-        int num = syscall_number(a->syscalls, f->name);
-        if (num < 0) {
-          if (s)
-            asm_error(a, &f->loc, "cannot call '%s': it is %s", f->name, sym_kind_name(s->kind));
-          else if (!strncmp(f->name, "__", 2) || !strcmp(f->name, "memcpy") || !strcmp(f->name, "memset") ||
-                   !strcmp(f->name, "memmove") || !strcmp(f->name, "memcmp"))
-            asm_error(a, &f->loc, "call to undefined function '%s' (a compiler runtime routine: contracts have "
-                      "no libc or libgcc; rewrite the operation the compiler could not inline)", f->name);
-          else if (a->syscalls)
-            asm_error(a, &f->loc, "call to undefined function '%s' (not a label, not a syscall name)", f->name);
-          else
-            asm_error(a, &f->loc, "call to undefined function '%s' (no label; no syscall table given)", f->name);
-          continue;
-        }
-        dvm_vm_insn in = dvm_vm_insn_decode(code, f->at);
-        in.imm = num;
-        dvm_vm_insn_encode(&in, slot);
-        continue;
-      }
-    }
-    if (!s || s->kind == SYM_NONE) {
-      asm_error(a, &f->loc, "undefined label '%s'", f->name);
-      continue;
-    }
-    switch (f->kind) {
-    case FX_JMP16:
-    case FX_JMP32:
-    case FX_CALL_LOCAL: {
-      if (s->kind != SYM_CODE) {
-        asm_error(a, &f->loc, "'%s' is %s, not a code label", f->name, sym_kind_name(s->kind));
-        break;
-      }
-      /* In unsigned arithmetic: a huge addend must not overflow int64_t. */
-      int64_t rel = (int64_t)((uint64_t)s->value - ((uint64_t)f->at + 1) + (uint64_t)f->addend);
-      dvm_vm_insn in = dvm_vm_insn_decode(code, f->at);
-      if (f->kind == FX_JMP16) {
-        if (rel < INT16_MIN || rel > INT16_MAX) {
-          asm_error(a, &f->loc, "jump to '%s' is %lld slots away; a 16-bit offset reaches +-32767 (%s)", f->name,
-                    (long long)rel, in.opcode == 0x05 ? "use ja32 / gotol" : "branch to a nearby ja32 / gotol instead");
-          break;
-        }
-        in.off = (int16_t)rel;
-      } else {
-        in.imm = (int32_t)rel;
-      }
-      dvm_vm_insn_encode(&in, slot);
-      break;
-    }
-    case FX_LDDW:
-    case FX_QUAD: {
-      uint64_t v;
-      if (s->kind == SYM_RODATA) {
-        v = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0) + s->value + (uint64_t)f->addend;
-      } else if (s->kind == SYM_EQU) {
-        v = s->value + (uint64_t)f->addend;
-      } else {
-        asm_error(a, &f->loc, "'%s' is a code label; only read-only data has an address (no function pointers)",
-                  f->name);
-        break;
-      }
-      if (f->kind == FX_LDDW) {
-        dvm_vm_insn lo = dvm_vm_insn_decode(code, f->at), hi = dvm_vm_insn_decode(code, f->at + 1);
-        lo.imm = (int32_t)(uint32_t)v;
-        hi.imm = (int32_t)(uint32_t)(v >> 32);
-        dvm_vm_insn_encode(&lo, slot);
-        dvm_vm_insn_encode(&hi, slot + 8);
-      } else {
-        for (int b = 0; b < 8; b++) slot[b] = (uint8_t)(v >> (8 * b));
-      }
-      break;
-    }
-    }
-  }
-}
-
-static int sym_out_cmp(const void *x, const void *y) {
-  const dvm_vm_symbol *a = x, *b = y;
-  size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
-  int r = memcmp(a->name, b->name, n);
-  if (r) return r;
-  return (int)a->name_len - (int)b->name_len;
-}
-
-/* Labels kept as debug names: code labels that are not exports, and every
- * read-only data label. */
-static int debug_symbol(const asm_sym *s) {
-  if (s->nlen > DVM_VM_MAX_NAME || s->name[0] == ' ') return 0;
-  return (s->kind == SYM_CODE && !s->global) || s->kind == SYM_RODATA;
-}
-
-static int build_output(asm_ctx *a, dvm_asm_output *out) {
-  dvm_vm_container *c = &out->c;
-  memset(out, 0, sizeof *out);
-  c->version = DVM_VM_CONTAINER_VERSION;
-  c->flags = a->flags;
-  /* exports: scope -1 */
-  size_t nex = 0, nsy = 0;
-  for (size_t k = 0; k < a->symcap; k++) {
-    const asm_sym *s = &a->syms[k];
-    if (!s->name) continue;
-    if (s->scope == -1) nex += s->kind == SYM_CODE;
-    else if (debug_symbol(s)) nsy++;
-  }
-  if (nex > DVM_VM_MAX_EXPORTS) {
-    asm_loc l = {-1, 0, 0, 0, NULL, 0};
-    asm_error(a, &l, "%zu exported entry points; at most %u", nex, DVM_VM_MAX_EXPORTS);
-    return -1;
-  }
-  dvm_vm_export *ex = nex ? calloc(nex, sizeof *ex) : NULL;
-  dvm_vm_symbol *sy = nsy ? calloc(nsy, sizeof *sy) : NULL;
-  if ((nex && !ex) || (nsy && !sy)) {
-    free(ex);
-    free(sy);
-    a->oom = 1;
-    return -1;
-  }
-  size_t ie = 0, is = 0;
-  for (size_t k = 0; k < a->symcap; k++) {
-    const asm_sym *s = &a->syms[k];
-    if (!s->name) continue;
-    if (s->scope == -1 && s->kind == SYM_CODE) {
-      ex[ie].pc = (uint32_t)s->value;
-      ex[ie].name_len = (uint8_t)s->nlen;
-      memcpy(ex[ie].name, s->name, s->nlen);
-      ie++;
-    } else if (s->scope >= 0 && debug_symbol(s)) {
-      sy[is].value = (uint32_t)s->value;
-      sy[is].kind = s->kind == SYM_CODE ? 0 : 1;
-      sy[is].name_len = (uint8_t)s->nlen;
-      memcpy(sy[is].name, s->name, s->nlen);
-      is++;
-    }
-  }
-  /* Debug names must be unique and distinct from exports: drop every
-   * symbol whose name repeats (labels of the same name in two files). */
-  if (nsy) qsort(sy, nsy, sizeof *sy, sym_out_cmp);
-  size_t w = 0;
-  for (size_t k = 0; k < nsy;) {
-    size_t e = k + 1;
-    while (e < nsy && !sym_out_cmp(&sy[k], &sy[e])) e++;
-    const asm_sym *g = asm_sym_find(a, -1, sy[k].name, sy[k].name_len);
-    int clash = e - k > 1 || (g && g->kind == SYM_CODE);
-    if (!clash) sy[w++] = sy[k];
-    k = e;
-  }
-  nsy = w;
-  c->exports = ex;
-  c->export_count = (uint32_t)nex;
-  c->symbols = sy;
-  c->symbol_count = (uint32_t)nsy;
-  /* hand over code and rodata */
-  c->code = a->code.p;
-  c->code_len = (uint32_t)a->code.len;
-  a->code.p = NULL;
-  a->code.len = a->code.cap = 0;
-  if (a->rodata.len) {
-    c->rodata = a->rodata.p;
-    c->rodata_len = (uint32_t)a->rodata.len;
-    a->rodata.p = NULL;
-    a->rodata.len = a->rodata.cap = 0;
-  }
-  /* canonical order, as the container writer would produce */
-  uint8_t *bytes;
-  size_t blen;
-  dvm_vm_container tmp;
-  if (dvm_vm_container_write(c, &bytes, &blen) == DVM_VM_OK) {
-    if (dvm_vm_container_parse(&tmp, bytes, blen, NULL) == DVM_VM_OK) {
-      if (nex) memcpy(ex, tmp.exports, nex * sizeof *ex);
-      if (nsy) memcpy(sy, tmp.symbols, nsy * sizeof *sy);
-      dvm_vm_container_free(&tmp);
-    }
-    free(bytes);
-  }
-  return 0;
-}
-
 static void ctx_free(asm_ctx *a) {
   asm_buf_free(&a->diag);
   asm_buf_free(&a->code);
@@ -1084,8 +625,8 @@ int dvm_asm_assemble_many(const dvm_asm_source *srcs, size_t n, const dvm_vm_sys
     if (a.rodata.len == rodata_start) a.rodata.len -= pad; /* no data: no padding */
   }
   /* link even after errors, so every undefined name is reported too */
-  if (!a.oom) link_globals(&a);
-  if (!a.oom && !a.code.oom && !a.rodata.oom) apply_fixups(&a);
+  if (!a.oom) asm_link_globals(&a);
+  if (!a.oom && !a.code.oom && !a.rodata.oom) asm_apply_fixups(&a);
   if (!a.oom && a.nerr == 0 && a.code.len == 0) {
     asm_loc l = {n ? 0 : -1, 0, 0, 0, NULL, 0};
     asm_error(&a, &l, "no instructions (a program needs at least one)");
@@ -1096,7 +637,7 @@ int dvm_asm_assemble_many(const dvm_asm_source *srcs, size_t n, const dvm_vm_sys
   } else if (a.nerr) {
     rc = a.nerr;
   } else {
-    rc = build_output(&a, out);
+    rc = asm_build_output(&a, out);
     if (a.oom) rc = -1;
     else if (a.nerr) rc = a.nerr;
     if (rc) dvm_asm_output_free(out);
@@ -1115,25 +656,3 @@ int dvm_asm_assemble(const char *filename, const char *text, size_t len, const d
   return dvm_asm_assemble_many(&s, 1, syscalls, out, diag);
 }
 
-void dvm_asm_output_free(dvm_asm_output *out) {
-  if (!out) return;
-  free((void *)out->c.code);
-  free((void *)out->c.rodata);
-  free(out->c.exports);
-  free(out->c.symbols);
-  memset(out, 0, sizeof *out);
-}
-
-int dvm_asm_output_write(const dvm_asm_output *out, uint8_t **bytes, size_t *len) {
-  if (!out) return DVM_VM_ERR_ARG;
-  return dvm_vm_container_write(&out->c, bytes, len);
-}
-
-void asm_note_exit(asm_ctx *a, int64_t slot) {
-  asm_sym *s = asm_sym_get(a, a->scope, EXIT_ALIAS, strlen(EXIT_ALIAS));
-  if (s && s->kind == SYM_NONE) {
-    s->kind = SYM_CODE;
-    s->value = (uint64_t)slot;
-    s->def = a->line;
-  }
-}

@@ -148,7 +148,7 @@ int asm_lex_line(asm_ctx *a);
 int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out);
 int asm_tok_is(const asm_tok *t, const char *text); /* ident or punct with this text */
 
-/* ---- constant expressions (lex.c) ---- */
+/* ---- constant expressions (expr.c) ---- */
 typedef struct asm_val {
   uint64_t v;
   int hexlit; /* a lone hex literal: may spell a bit pattern */
@@ -162,9 +162,12 @@ int asm_expr_starts(const asm_ctx *a, size_t i);
 int asm_fit_imm32(asm_ctx *a, const asm_val *v, const asm_loc *at, const char *what, int32_t *out);
 int asm_fit_off16(asm_ctx *a, const asm_val *v, const asm_loc *at, const char *what, int16_t *out);
 
-/* ---- symbols and code emission (asm.c) ---- */
+/* ---- symbols and code emission (sym.c) ---- */
+#define EXIT_ALIAS " exit" /* hidden symbol: the file's first exit (conformance `ja exit`) */
 asm_sym *asm_sym_find(asm_ctx *a, int scope, const char *name, size_t n);
 asm_sym *asm_sym_get(asm_ctx *a, int scope, const char *name, size_t n); /* create if absent */
+const char *asm_sym_kind_name(int kind);              /* "a code label", ... for messages */
+void asm_sym_note_previous(asm_ctx *a, const asm_sym *s); /* "note: previous definition is here" */
 /* Append an instruction to .text; returns its slot or -1. `t` locates errors. */
 int64_t asm_emit(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at);
 void asm_fixup_add(asm_ctx *a, int kind, uint32_t at_slot, const asm_tok *name, int64_t addend,
@@ -187,7 +190,12 @@ void asm_llvm_insn(asm_ctx *a, size_t i);
 /* 1 conformance, 2 llvm, 0 either */
 int asm_conf_classify(const asm_ctx *a, size_t i);
 
-/* Register numbers: "%r0".."%r10" (conformance), "r0".."r10"/"w0".."w10"
+/* ---- linking (link.c), after every file is read ---- */
+void asm_link_globals(asm_ctx *a);
+void asm_apply_fixups(asm_ctx *a);
+int asm_build_output(asm_ctx *a, dvm_asm_output *out);
+
+/* Register numbers (expr.c): "%r0".."%r10" (conformance), "r0".."r10"/"w0".."w10"
  * (llvm). Return the number, or -1. */
 int asm_reg_conf(const asm_tok *t);
 int asm_reg_llvm(const asm_tok *t, int *is_w);
