@@ -22,3 +22,11 @@ add_test(NAME no_float COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/check_no_float.s
 add_test(NAME rt_golden COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/golden.sh
                                 $<TARGET_FILE:det_run> ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts
                                 ${CMAKE_CURRENT_LIST_DIR}/runtime/golden24.txt)
+
+# runtime/syscalls.def is the one syscall table: spec/syscalls.md's table is
+# it rendered, the SDK header declares exactly its syscalls with as many
+# arguments, and the runtime's table holds each name and handler at its number.
+add_executable(syscall_table ${CMAKE_CURRENT_LIST_DIR}/runtime/syscall_table.c)
+target_link_libraries(syscall_table PRIVATE dvm_rt)
+add_test(NAME rt_syscall_spec_table COMMAND syscall_table --spec ${CMAKE_SOURCE_DIR}/spec/syscalls.md)
+add_test(NAME rt_syscall_sdk_header COMMAND syscall_table --sdk ${CMAKE_SOURCE_DIR}/contracts/include/dvm_contract.h)
