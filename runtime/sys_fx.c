@@ -3,10 +3,10 @@
 #include "sys_private.h"
 #include "tx_int.h"
 
-/* fixed-point math (spec/fxmath.md); a domain or range error traps
+/* One-argument functions; a domain or range error traps
  * syscall_arg with detail DVM_RT_F_FX. */
 #define FX1(NAME, FN, GAS)                                                             \
-  int NAME(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {     \
+  int NAME(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {            \
     dvm_fx out;                                                                        \
     CHARGE(GAS);                                                                       \
     if (FN((dvm_fx)a[0], &out)) REFUSE(DVM_RT_F_FX);                                   \
