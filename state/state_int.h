@@ -1,5 +1,5 @@
-/* state_int.h — internals shared by store.c, overlay.c and state_commit.c
- * (the shared helpers below marked keys.c are the leaf all three call).
+/* state_int.h — internals shared by store.c, overlay.c and state_commit.c,
+ * and keys.c, the leaf all three call (it calls none of them).
  * Not an API: nothing outside the state layer includes this. */
 #ifndef DVM_STATE_INT_H
 #define DVM_STATE_INT_H
@@ -77,20 +77,23 @@ struct dvm_state_overlay {
   MDB_cursor *cur[DVM_STATE_TABLE_COUNT]; /* cursors of `base` for next(), opened lazily */
 };
 
+/* ---- keys.c ---- */
 /* Set *msg (printf-style) as the store's last error text. */
 void dvm_state__errf(dvm_state_store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Table name for messages and the LMDB database name. */
 const char *dvm_state__table_name(unsigned table);
 /* Key ordering of spec/state.md §2. */
 int dvm_state__keycmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
+/* ---- store.c ---- */
 /* Read META (height, root, sum) in `txn` into the out params. OK, NOTFOUND
  * (no block yet: height 0, empty root/sum) or ERR_CORRUPT / ERR_LMDB. */
 int dvm_state__meta_read(dvm_state_store *s, MDB_txn *txn, uint64_t *height, uint8_t root[32],
                       dvm_state_lthash *sum);
-/* Merged successor: smallest key > after in LMDB (cursor `c` of the
+/* Merged successor (keys.c): smallest key > after in LMDB (cursor `c` of the
  * table, in a read txn) overlaid by the treap `ov_root` (NULL for none). */
 int dvm_state__merged_next(MDB_cursor *c, const ov_node *ov_root, const void *after,
                         size_t after_len, dvm_state_bytes *key, dvm_state_bytes *val);
+/* ---- overlay.c ---- */
 /* Overlay's snapshot transaction: open it (shared map lock) if needed. */
 int dvm_state__ov_base(dvm_state_overlay *ov, MDB_txn **txn);
 /* Close the snapshot (and release the shared lock). */
