@@ -2,6 +2,7 @@
 # the libdvm API), on the state layer, the codecs and fixed-point math.
 add_library(dvm_rt STATIC
   ${CMAKE_CURRENT_SOURCE_DIR}/syscalls.c
+  ${CMAKE_CURRENT_SOURCE_DIR}/sys_market.c
   ${CMAKE_CURRENT_SOURCE_DIR}/accounts.c
   ${CMAKE_CURRENT_SOURCE_DIR}/call.c
   ${CMAKE_CURRENT_SOURCE_DIR}/chain.c)

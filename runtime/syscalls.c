@@ -11,9 +11,10 @@
 
 #include "fxmath.h"
 #include "rt_private.h"
+#include "sys_market.h"
 #include "tx_int.h"
 
-#define SYSCALL_COUNT 31u
+#define SYSCALL_COUNT 33u
 
 /* A host that runs a program without a supervisor context (ctx NULL) gets
  * invalid_syscall for every syscall that needs one. */
@@ -496,6 +497,7 @@ static const char *const syscall_names[SYSCALL_COUNT] = {
   [22] = "dvm_fx_exp",         [23] = "dvm_fx_ln",          [24] = "dvm_fx_sqrt",
   [25] = "dvm_fx_pow",         [26] = "dvm_fx_cdf",         [27] = "dvm_fx_pdf",
   [28] = "dvm_fx_black_scholes", [29] = "dvm_param_get",    [30] = "dvm_gas_left",
+  [31] = "dvm_oracle_price_at", [32] = "dvm_asset_decimals",
 };
 
 static const dvm_vm_syscall_fn syscall_fns[SYSCALL_COUNT] = {
@@ -509,6 +511,7 @@ static const dvm_vm_syscall_fn syscall_fns[SYSCALL_COUNT] = {
   [22] = sc_fx_exp,         [23] = sc_fx_ln,          [24] = sc_fx_sqrt,
   [25] = sc_fx_pow,         [26] = sc_fx_cdf,         [27] = sc_fx_pdf,
   [28] = sc_fx_bs,          [29] = sc_param_get,      [30] = sc_gas_left,
+  [31] = rt_sc_oracle_price_at, [32] = rt_sc_asset_decimals,
 };
 
 static const dvm_vm_syscall_table syscall_table = {SYSCALL_COUNT, syscall_names, syscall_fns};

@@ -22,3 +22,8 @@ add_test(NAME no_float COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/check_no_float.s
 add_test(NAME rt_golden COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/golden.sh
                                 $<TARGET_FILE:det_run> ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts
                                 ${CMAKE_CURRENT_LIST_DIR}/runtime/golden24.txt)
+
+# The market-data syscalls (#31 oracle_price_at, #32 asset_decimals).
+add_executable(test_market ${CMAKE_CURRENT_LIST_DIR}/runtime/test_market.c)
+target_link_libraries(test_market PRIVATE dvm_chainkit)
+add_test(NAME rt_market COMMAND test_market ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
