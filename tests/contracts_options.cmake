@@ -1,0 +1,13 @@
+# The options, option_pool and vault contracts of issue 9 through signed
+# transactions on a real chain (tests/contracts/options/).
+if(DVM_BPF_CLANG)
+  set(_optdir ${CMAKE_CURRENT_LIST_DIR}/contracts/options)
+  add_library(dvm_optkit STATIC ${_optdir}/optkit.c)
+  target_include_directories(dvm_optkit PUBLIC ${_optdir})
+  target_link_libraries(dvm_optkit PUBLIC dvm_chainkit)
+
+  add_executable(test_options ${_optdir}/test_options.c)
+  target_link_libraries(test_options PRIVATE dvm_optkit)
+  add_dependencies(test_options options)
+  add_test(NAME contract_options COMMAND test_options $<TARGET_PROPERTY:options,DVM_FILE>)
+endif()
