@@ -118,22 +118,30 @@ typedef struct opt_attach {
   u64 amount[2];
 } opt_attach;
 
-static inline __attribute__((noinline)) u64 opt_call(const dvm_address *to, const char *method, u64 mlen, const void *input, u64 ilen,
-                       const opt_attach *att) {
+typedef struct opt_req {
+  const dvm_address *to;
+  const char *method;
+  u64 mlen;
+  const void *input;
+  u64 ilen;
+  const opt_attach *att;
+} opt_req;
+
+static inline __attribute__((noinline)) u64 opt_call(const opt_req *r) {
   dvm_call_desc d;
   dvm_asset_amount a[2];
   u32 n = 0;
-  opt_copy(&d.contract, to, 32);
-  d.method = (u64)method;
-  d.method_len = (u32)mlen;
-  d.input_len = (u32)ilen;
-  d.input = (u64)input;
-  if (att) {
+  opt_copy(&d.contract, r->to, 32);
+  d.method = (u64)r->method;
+  d.method_len = (u32)r->mlen;
+  d.input_len = (u32)r->ilen;
+  d.input = (u64)r->input;
+  if (r->att) {
     for (int i = 0; i < 2; i++)
-      if (att->amount[i]) {
-        a[n].asset = att->asset[i];
+      if (r->att->amount[i]) {
+        a[n].asset = r->att->asset[i];
         a[n].reserved = 0;
-        a[n].amount = att->amount[i];
+        a[n].amount = r->att->amount[i];
         n++;
       }
   }
@@ -143,6 +151,64 @@ static inline __attribute__((noinline)) u64 opt_call(const dvm_address *to, cons
   d.gas = 0;
   return dvm_call(&d);
 }
-#define OPT_CALL(to, lit, in, ilen, att) opt_call((to), (lit), sizeof(lit) - 1, (in), (ilen), (att))
+#define OPT_CALL(to, lit, in, ilen, att) opt_call(&(opt_req){(to), (lit), sizeof(lit) - 1, (in), (ilen), (att)})
+
+/* ---- the options contract seen from another contract ---- */
+
+/* get_series return data (62 bytes, spec/contracts/options.md). */
+typedef struct opt_series {
+  u32 feed, underlying, quote;
+  u8 is_put, settled;
+  fx strike;
+  u64 expiry;
+  fx settle_price;
+  u64 minted, collateral, paid;
+} opt_series;
+
+static inline __attribute__((noinline)) int opt_get_series(const dvm_address *options, u64 id, opt_series *s) {
+  u8 in[8], o[62];
+  opt_st64(in, id);
+  if (OPT_CALL(options, "get_series", in, 8, 0)) return 0;
+  if (dvm_return_data(o, 62) != 62) return 0;
+  s->feed = opt_ld32(o);
+  s->underlying = opt_ld32(o + 4);
+  s->quote = opt_ld32(o + 8);
+  s->strike = (fx)opt_ld64(o + 12);
+  s->expiry = opt_ld64(o + 20);
+  s->is_put = o[28];
+  s->settled = o[29];
+  s->settle_price = (fx)opt_ld64(o + 30);
+  s->minted = opt_ld64(o + 38);
+  s->collateral = opt_ld64(o + 46);
+  s->paid = opt_ld64(o + 54);
+  return 1;
+}
+
+/* position(series, owner): long, short, collateral. */
+typedef struct opt_pos {
+  u64 lng, shrt, coll;
+} opt_pos;
+
+static inline __attribute__((noinline)) int opt_get_pos(const dvm_address *options, u64 id, const dvm_address *owner,
+                                                        opt_pos *p) {
+  u8 in[40], o[24];
+  opt_st64(in, id);
+  opt_copy(in + 8, owner, 32);
+  if (OPT_CALL(options, "position", in, 40, 0)) return 0;
+  if (dvm_return_data(o, 24) != 24) return 0;
+  p->lng = opt_ld64(o);
+  p->shrt = opt_ld64(o + 8);
+  p->coll = opt_ld64(o + 16);
+  return 1;
+}
+
+/* A call on a series id alone (settle, redeem, reclaim). */
+static inline __attribute__((noinline)) u64 opt_call_id(const dvm_address *options, const char *method, u64 mlen,
+                                                        u64 id) {
+  u8 in[8];
+  opt_st64(in, id);
+  return opt_call(&(opt_req){options, method, mlen, in, 8, 0});
+}
+#define OPT_CALL_ID(options, lit, id) opt_call_id((options), (lit), sizeof(lit) - 1, (id))
 
 #endif
