@@ -11,3 +11,11 @@ if(DVM_BPF_CLANG)
   add_dependencies(test_options options)
   add_test(NAME contract_options COMMAND test_options $<TARGET_PROPERTY:options,DVM_FILE>)
 endif()
+
+if(DVM_BPF_CLANG)
+  add_executable(test_pool ${_optdir}/test_pool.c)
+  target_link_libraries(test_pool PRIVATE dvm_optkit dvm_fxmath m)
+  add_dependencies(test_pool options option_pool vault)
+  add_test(NAME contract_option_pool COMMAND test_pool $<TARGET_PROPERTY:options,DVM_FILE>
+           $<TARGET_PROPERTY:option_pool,DVM_FILE> $<TARGET_PROPERTY:vault,DVM_FILE>)
+endif()
