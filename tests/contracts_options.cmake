@@ -19,3 +19,15 @@ if(DVM_BPF_CLANG)
   add_test(NAME contract_option_pool COMMAND test_pool $<TARGET_PROPERTY:options,DVM_FILE>
            $<TARGET_PROPERTY:option_pool,DVM_FILE> $<TARGET_PROPERTY:vault,DVM_FILE>)
 endif()
+
+if(DVM_BPF_CLANG)
+  # The randomized run: 20,000 operations by default; set DVM_OPTIONS_RANDOM_OPS
+  # lower for sanitizer builds.
+  set(DVM_OPTIONS_RANDOM_OPS 20000 CACHE STRING "operations of the contract_options_random test")
+  add_executable(test_options_random ${_optdir}/test_random.c)
+  target_link_libraries(test_options_random PRIVATE dvm_optkit dvm_fxmath)
+  add_dependencies(test_options_random options option_pool vault)
+  add_test(NAME contract_options_random COMMAND test_options_random $<TARGET_PROPERTY:options,DVM_FILE>
+           $<TARGET_PROPERTY:option_pool,DVM_FILE> $<TARGET_PROPERTY:vault,DVM_FILE> ${DVM_OPTIONS_RANDOM_OPS})
+  set_tests_properties(contract_options_random PROPERTIES TIMEOUT 600)
+endif()

@@ -11,7 +11,7 @@
  * Rounding favours the contract: collateral and debts up, payouts down. */
 #include "../lib/opt_util.h"
 
-/* Series record, key 's' || id BE64, 104 bytes little-endian. */
+/* Series record, key 's' || id BE64, 96 bytes little-endian. */
 typedef struct series_rec {
   u32 feed, underlying, quote;
   u8 is_put, settled, scale_exp, pad; /* scale_exp: e = ud + 9 - qd */
