@@ -13,11 +13,13 @@ if(DVM_BPF_CLANG)
 endif()
 
 if(DVM_BPF_CLANG)
+  dvm_add_contract(evil_pool ${_optdir}/evil_pool.c)
   add_executable(test_pool ${_optdir}/test_pool.c)
   target_link_libraries(test_pool PRIVATE dvm_optkit dvm_fxmath m)
-  add_dependencies(test_pool options option_pool vault)
+  add_dependencies(test_pool options option_pool vault evil_pool)
   add_test(NAME contract_option_pool COMMAND test_pool $<TARGET_PROPERTY:options,DVM_FILE>
-           $<TARGET_PROPERTY:option_pool,DVM_FILE> $<TARGET_PROPERTY:vault,DVM_FILE>)
+           $<TARGET_PROPERTY:option_pool,DVM_FILE> $<TARGET_PROPERTY:vault,DVM_FILE>
+           $<TARGET_PROPERTY:evil_pool,DVM_FILE>)
 endif()
 
 if(DVM_BPF_CLANG)

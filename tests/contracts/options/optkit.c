@@ -131,6 +131,15 @@ size_t ok_call1(ok_chain *o, int key, const uint8_t *contract, const char *metho
   return ok_calls(o, key, &c, 1);
 }
 
+size_t ok_transfer(ok_chain *o, int key, const uint8_t to[32], uint32_t asset, uint64_t amount) {
+  dvm_tx tx;
+  head(o, &tx, key, DVM_TX_TRANSFER, 100000);
+  memcpy(tx.u.transfer.to, to, 32);
+  tx.u.transfer.asset = asset;
+  tx.u.transfer.amount = amount;
+  return sign(o, &tx, key);
+}
+
 size_t ok_oracle(ok_chain *o, uint32_t feed, int64_t price, uint64_t publish_time) {
   dvm_tx tx;
   dvm_tx_oracle e = {feed, price, publish_time};

@@ -55,6 +55,7 @@ typedef struct ok_call {
 size_t ok_calls(ok_chain *o, int key, const ok_call *calls, size_t n);
 size_t ok_call1(ok_chain *o, int key, const uint8_t *contract, const char *method, const uint8_t *in, uint32_t ilen,
                 uint32_t asset, uint64_t amount);
+size_t ok_transfer(ok_chain *o, int key, const uint8_t to[32], uint32_t asset, uint64_t amount);
 size_t ok_oracle(ok_chain *o, uint32_t feed, int64_t price, uint64_t publish_time);
 size_t ok_param(ok_chain *o, int key, const void *k, uint8_t klen, const void *v, uint16_t vlen);
 

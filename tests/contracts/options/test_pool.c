@@ -21,11 +21,14 @@ static uint8_t OPT[32], POOL[32], VAULT[32];
 static const uint32_t FEED = 1;
 static const int64_t SPREAD = 20000000, RATE = 50000000; /* 2%, 5% */
 static uint64_t total0[3];
+static uint8_t EXTRA[2][32]; /* the re-entry test's contracts */
+static int nextra;
 
 static uint64_t asset_total(uint32_t a) {
   uint8_t zero[32] = {0};
   uint64_t t = ok_bal(&o, zero, a) + ok_bal(&o, OPT, a) + ok_bal(&o, POOL, a) + ok_bal(&o, VAULT, a);
   for (int i = 0; i < OK_KEYS; i++) t += ok_bal(&o, o.k[i].pk, a);
+  for (int i = 0; i < nextra; i++) t += ok_bal(&o, EXTRA[i], a);
   return t;
 }
 static void conserved(const char *where) {
@@ -379,6 +382,50 @@ int main(int argc, char **argv) {
     pk_u64(&p, 199000000);
     st = run(4, VAULT, "withdraw", &p, 0, 0, o.time, ret, &n);
     CHECK(st == DVM_RT_CALL_REVERT, "withdrawing locked collateral refused until the roll");
+  }
+  /* ---- re-entry: a vault whose pool calls back into it during sell ---- */
+  if (argc > 4) {
+    uint8_t *EVIL = EXTRA[0], *V2 = EXTRA[1];
+    ok_deploy(&o, 1, argv[4], NULL, 0, EVIL);
+    nextra = 1;
+    ok_pack v2 = {{0}, 0};
+    pk_addr(&v2, OPT);
+    pk_addr(&v2, EVIL);
+    pk_u32(&v2, FEED);
+    pk_u32(&v2, OK_BTC);
+    pk_u32(&v2, OK_USD);
+    pk_u64(&v2, EPOCH);
+    ok_deploy(&o, 1, argv[3], v2.b, v2.n, V2);
+    nextra = 2;
+    uint8_t pk[39];
+    memcpy(pk, "vstrike", 7);
+    memcpy(pk + 7, V2, 32);
+    ok_param(&o, 0, pk, 39, &K33, 8);
+    ok_call dep = {V2, "deposit", NULL, 0, {OK_BTC, 0}, {100000000, 0}, 0};
+    ok_calls(&o, 4, &dep, 1);
+    ok_transfer(&o, 5, EVIL, OK_USD, 1000); /* so that it can "pay" its bid of 1 */
+    ok_oracle(&o, FEED, S0, o.time + 1);
+    block(o.time + 1, NULL);
+    uint8_t *nv;
+    size_t nl;
+    uint64_t n_before = 0;
+    if (dvm_rt_chain_storage(o.c, OPT, (const uint8_t *)"n", 1, &nv, &nl) == 0) {
+      n_before = ld_u64(nv);
+      free(nv);
+    }
+    uint8_t ret[64];
+    uint32_t n;
+    int st = run(5, V2, "roll", NULL, 0, 0, o.time + 1, ret, &n);
+    CHECK(st == DVM_RT_CALL_REVERT && n == 23 && !memcmp(ret, "sale to the pool failed", 23),
+          "the pool's re-entry into the vault is refused: roll reverts (status %u)", st);
+    uint64_t n_after = 0;
+    if (dvm_rt_chain_storage(o.c, OPT, (const uint8_t *)"n", 1, &nv, &nl) == 0) {
+      n_after = ld_u64(nv);
+      free(nv);
+    }
+    CHECK(ok_bal(&o, V2, OK_BTC) == 100000000 && n_after == n_before &&
+              dvm_rt_chain_storage(o.c, V2, (const uint8_t *)"cur", 3, &nv, &nl) == DVM_RT_ERR_NOTFOUND,
+          "no trace: the vault keeps its 1 BTC, no series was created, no epoch started");
   }
   ok_close(&o);
   printf("%u passed, %u failed\n", passed, failed);
