@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "rt_private.h"
+#include "sys_market.h"
 
 #define DOMAIN_RECEIPT "DVM/receipt/v1"
 #define META_CHAIN_ID "chain.id"
@@ -452,6 +453,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
           val[8 + k] = (uint8_t)(o->publish_time >> (8 * k));
         }
         rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_STORAGE, key, kl, val, 16);
+        if (!rc) rc = rt_oracle_history_put(c->ov, o->feed, o->price, o->publish_time);
       } else {
         const dvm_tx_param *pm = &tx->u.sys.params[i];
         rt_sys_key(key, &kl, "param", pm->key, pm->key_len);

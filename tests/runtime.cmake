@@ -30,3 +30,8 @@ add_executable(syscall_table ${CMAKE_CURRENT_LIST_DIR}/runtime/syscall_table.c)
 target_link_libraries(syscall_table PRIVATE dvm_rt)
 add_test(NAME rt_syscall_spec_table COMMAND syscall_table --spec ${CMAKE_SOURCE_DIR}/spec/syscalls.md)
 add_test(NAME rt_syscall_sdk_header COMMAND syscall_table --sdk ${CMAKE_SOURCE_DIR}/contracts/include/dvm_contract.h)
+
+# The market-data syscalls (#31 oracle_price_at, #32 asset_decimals).
+add_executable(test_market ${CMAKE_CURRENT_LIST_DIR}/runtime/test_market.c)
+target_link_libraries(test_market PRIVATE dvm_chainkit)
+add_test(NAME rt_market COMMAND test_market ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)

@@ -172,6 +172,11 @@ extern u64 dvm_fx_black_scholes(const dvm_bs_params *in, dvm_bs_result *out);
 extern u64 dvm_param_get(const void *key, u64 key_len, void *out, u64 cap);
 /* 30: the gas left to this call. */
 extern u64 dvm_gas_left(void);
+/* 31: the first price of `feed` published at or after `time` (unix
+ * seconds), and its publish time; 0, or 1 (and zeros) when none yet. */
+extern u64 dvm_oracle_price_at(u64 feed, u64 time, dvm_price *out);
+/* 32: the decimals of `asset` from genesis; DVM_NONE for an unknown asset. */
+extern u64 dvm_asset_decimals(u64 asset);
 
 /* ---- fixed-point helpers without syscalls ---- */
 
