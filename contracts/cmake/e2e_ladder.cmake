@@ -10,7 +10,7 @@ function(run)
   set(err "${err}" PARENT_SCOPE)
 endfunction()
 
-run(${CLANG} -target bpf ${CFLAGS} -O2 -Wall -Werror -I${INCLUDE} -S ${SRC} -o ${WORK}/ladder.s)
+run(${CLANG} -target bpf ${CFLAGS} -Werror -S ${SRC} -o ${WORK}/ladder.s)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "clang failed:\n${err}")
 endif()
