@@ -13,9 +13,12 @@ scripts/build.sh build -DCMAKE_C_COMPILER=gcc
 echo "== test: gcc"
 ctest --test-dir build -j"$jobs" --output-on-failure
 
-echo "== build: clang-14 -O0, ASan + UBSan"
+echo "== build: clang-14 -O0, ASan + UBSan (contracts with clang-14 -mcpu=v3)"
+# The second build compiles C contracts with clang-14 (-mcpu=v3, 512-byte
+# stack) so that the fallback toolchain stays working; contract tests that
+# need clang-19's 4 KiB frames say they are skipped (spec/contracts/sdk.md).
 scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=Debug \
-  -DDVM_SANITIZE=ON -DDVM_BENCH=OFF
+  -DDVM_SANITIZE=ON -DDVM_BENCH=OFF -DDVM_BPF_CLANG=/usr/bin/clang-14
 echo "== test: clang-14 -O0, ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure
