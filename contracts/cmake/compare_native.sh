@@ -12,9 +12,17 @@
 # with # are comments. Needs python3 for gen (scripts/deps.sh).
 set -u
 DVM=$1 CONTRACT=$2 NATIVE=$3 CASES=$4 # NATIVE "-": no native build, EXPECTED only
+REQUIRE_OPS=${5:-} # optional: mnemonics the disassembly must contain (e.g. v4 ones)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail=0 n=0
+if [ -n "$REQUIRE_OPS" ]; then
+  "$DVM" disasm "$CONTRACT" -o "$T/dis.s" || exit 1
+  for op in $REQUIRE_OPS; do
+    if grep -qE "^[[:space:]]+$op[[:space:]]" "$T/dis.s"; then echo "ok   $(basename "$CONTRACT") contains $op"
+    else echo "FAIL $(basename "$CONTRACT") has no $op instruction"; fail=1; fi
+  done
+fi
 tohex() { od -An -tx1 -v | tr -d ' \n'; }
 while IFS=$'\t' read -r method input expect || [ -n "$method" ]; do
   [ -z "$method" ] || [ "${method:0:1}" = "#" ] && continue
@@ -30,8 +38,14 @@ while IFS=$'\t' read -r method input expect || [ -n "$method" ]; do
   esac
   if [ "$kind" = gen ]; then
     vm=$("$DVM" exec "$CONTRACT" --entry "$method" --input-file "$T/in.bin")
+    ref=$("$DVM" exec "$CONTRACT" --entry "$method" --input-file "$T/in.bin" --interp ref)
   else
     vm=$("$DVM" exec "$CONTRACT" --entry "$method" --input "$hex")
+    ref=$("$DVM" exec "$CONTRACT" --entry "$method" --input "$hex" --interp ref)
+  fi
+  if [ "$vm" != "$ref" ]; then
+    echo "FAIL $method ${input:0:60}: the interpreters differ: fast '${vm:0:200}', ref '${ref:0:200}'"
+    fail=1
   fi
   if [[ $vm =~ \"status\":\"ok\".*\"return\":\"([0-9a-f]*)\" ]]; then vm_out="return ${BASH_REMATCH[1]}"
   elif [[ $vm =~ \"status\":\"revert\".*\"message\":\"([0-9a-f]*)\" ]]; then vm_out="revert ${BASH_REMATCH[1]}"
