@@ -229,8 +229,9 @@ int dvm_node_cmd_exec(int argc, char **argv) {
       print_hex(ret, ret_len);
       printf("\"");
     }
-    if (nlogs) {
-      /* The count, then each log: topics and data in hex. */
+    if (nlogs && !reverted) {
+      /* The count, then each log: topics and data in hex (a revert drops
+       * its logs, as a transaction's receipt does). */
       printf(",\"logs\":%" PRIu32 ",\"log\":[", nlogs);
       for (uint32_t i = 0; i < nlogs; i++) {
         const uint8_t *topics, *data;
