@@ -1008,3 +1008,16 @@ void dvm_rt_sandbox_output(dvm_rt_sandbox *s, const uint8_t **ret, uint32_t *ret
   *reverted = f->reverted;
   *nlogs = (uint32_t)s->x.nlogs;
 }
+
+_Static_assert(DVM_RT_HEAP_CAP == RT_HEAP_CAP, "runtime.h and rt_private.h agree on the heap cap");
+
+int dvm_rt_sandbox_log(dvm_rt_sandbox *s, uint32_t i, const uint8_t **topics, uint32_t *ntopics,
+                       const uint8_t **data, uint32_t *data_len) {
+  if (i >= s->x.nlogs) return -1;
+  const rt_log *l = &s->x.logs[i];
+  *topics = l->topics[0];
+  *ntopics = l->ntopics;
+  *data = l->data;
+  *data_len = l->data_len;
+  return 0;
+}

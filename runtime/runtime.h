@@ -200,6 +200,13 @@ void *dvm_rt_sandbox_ctx(dvm_rt_sandbox *s);
  * run or close), whether it was a revert, and the number of logs. */
 void dvm_rt_sandbox_output(dvm_rt_sandbox *s, const uint8_t **ret, uint32_t *ret_len,
                            int *reverted, uint32_t *nlogs);
+/* After a run: log i (< nlogs): its topics (ntopics x 32 bytes) and data,
+ * borrowed like the return data. 0, or -1 when i is out of range. */
+int dvm_rt_sandbox_log(dvm_rt_sandbox *s, uint32_t i, const uint8_t **topics, uint32_t *ntopics,
+                       const uint8_t **data, uint32_t *data_len);
+/* The heap of a contract call starts at DVM_VM_HEAP_DEFAULT bytes and grows
+ * by dvm_heap_grow to this cap (spec/syscalls.md). */
+#define DVM_RT_HEAP_CAP (1u << 20)
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,7 @@
 # everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config python3
-      clang-14 llvm-14 libclang-rt-14-dev
+      clang-14 llvm-14 libclang-rt-14-dev clang-19 llvm-19
       libsodium-dev liblmdb-dev libxxhash-dev libjansson-dev afl++)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -12,7 +12,7 @@ if(DVM_BPF_CLANG)
   add_test(NAME contract_options COMMAND test_options $<TARGET_PROPERTY:options,DVM_FILE>)
 endif()
 
-if(DVM_BPF_CLANG)
+if(DVM_BPF_V4) # option_pool and vault need clang >= 18 (contracts/CMakeLists.txt)
   dvm_add_contract(evil_pool ${_optdir}/evil_pool.c)
   add_executable(test_pool ${_optdir}/test_pool.c)
   target_link_libraries(test_pool PRIVATE dvm_optkit dvm_fx m)
@@ -22,7 +22,7 @@ if(DVM_BPF_CLANG)
            $<TARGET_PROPERTY:evil_pool,DVM_FILE>)
 endif()
 
-if(DVM_BPF_CLANG)
+if(DVM_BPF_V4)
   # The randomized run: 20,000 operations by default; set DVM_OPTIONS_RANDOM_OPS
   # lower for sanitizer builds.
   set(DVM_OPTIONS_RANDOM_OPS 20000 CACHE STRING "operations of the contract_options_random test")
