@@ -112,6 +112,75 @@ int dvm_node_abi_check_exports(const dvm_node_abi *a, const uint8_t *container, 
 int dvm_node_fx_parse(const char *s, int64_t *v);
 void dvm_node_fx_format(int64_t v, char out[32]);
 
+/* ------------------------------------------------------------------ */
+/* The mempool (mempool.c): transactions that passed the runtime's check
+ * (dvm_rt_chain_check_tx), per sender in nonce order. Not thread-safe: the
+ * node guards it with its own lock. Blocks take, among the senders' next
+ * transactions (each sender's in nonce order from its account nonce, no
+ * gap), the highest gas price first, ties by arrival. A transaction with
+ * the nonce of one already pending replaces it when its gas price is
+ * strictly higher. When the pool is full, a new transaction evicts the
+ * pending one with the lowest gas price among the senders' last ones, if
+ * it pays more; a transaction pending for more than ttl_blocks blocks is
+ * dropped with the ones after it from the same sender. */
+
+typedef struct dvm_node_mempool dvm_node_mempool;
+
+typedef struct dvm_node_mempool_opts {
+  size_t max_txs;      /* pending transactions; 0 = 20000 */
+  size_t max_bytes;    /* their encoded bytes; 0 = 64 MiB */
+  uint32_t per_sender; /* pending per sender, and how far past the account nonce; 0 = 64 */
+  uint64_t ttl_blocks; /* 0 = 600 */
+} dvm_node_mempool_opts;
+
+/* What the mempool keeps of a checked transaction. */
+typedef struct dvm_node_mp_tx {
+  uint8_t id[32];
+  uint8_t sender[32];
+  uint64_t nonce;
+  uint64_t account_nonce; /* the sender's next nonce in the committed state at check time */
+  uint64_t gas_price;
+} dvm_node_mp_tx;
+
+enum dvm_node_mp_result {
+  DVM_NODE_MP_ADDED = 0,
+  DVM_NODE_MP_REPLACED = 1,         /* took the place of a cheaper one with its nonce */
+  DVM_NODE_MP_ERR_KNOWN = -1,       /* this very transaction is pending */
+  DVM_NODE_MP_ERR_NONCE = -2,       /* nonce below the sender's next nonce */
+  DVM_NODE_MP_ERR_UNDERPRICED = -3, /* same nonce pending at a gas price >= this one */
+  DVM_NODE_MP_ERR_SENDER = -4,      /* sender limit, or nonce too far ahead */
+  DVM_NODE_MP_ERR_FULL = -5,        /* pool full of transactions paying as much or more */
+  DVM_NODE_MP_ERR_NOMEM = -6,
+};
+const char *dvm_node_mp_strerror(int rc);
+
+int dvm_node_mempool_new(const dvm_node_mempool_opts *opts, dvm_node_mempool **out);
+void dvm_node_mempool_free(dvm_node_mempool *mp);
+/* Add (copies the bytes): a dvm_node_mp_result. */
+int dvm_node_mempool_add(dvm_node_mempool *mp, const dvm_node_mp_tx *t, const uint8_t *tx, size_t len);
+size_t dvm_node_mempool_count(const dvm_node_mempool *mp);
+size_t dvm_node_mempool_bytes(const dvm_node_mempool *mp);
+int dvm_node_mempool_has(const dvm_node_mempool *mp, const uint8_t id[32]);
+
+/* A block's worth of transactions, copied out in block order. */
+typedef struct dvm_node_mp_batch {
+  size_t n;
+  uint8_t **txs;
+  size_t *lens;
+  dvm_node_mp_tx *info;
+} dvm_node_mp_batch;
+
+/* Take up to max_txs ready transactions, max_bytes in all (they stay in
+ * the pool until dvm_node_mempool_done). */
+int dvm_node_mempool_select(dvm_node_mempool *mp, size_t max_txs, size_t max_bytes, dvm_node_mp_batch *b);
+/* After the block: rejected[i] as dvm_rt_chain_produce gave it (0 included,
+ * DVM_RT_ERR_FULL deferred, else invalid). Included and invalid ones leave
+ * the pool; a sender's next nonce moves past its included ones, and what
+ * is below it leaves too; one block older, expired ones leave. NULL
+ * rejected: all included. */
+void dvm_node_mempool_done(dvm_node_mempool *mp, const dvm_node_mp_batch *b, const int *rejected);
+void dvm_node_mp_batch_free(dvm_node_mp_batch *b);
+
 #ifdef __cplusplus
 }
 #endif
