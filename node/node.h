@@ -181,6 +181,111 @@ int dvm_node_mempool_select(dvm_node_mempool *mp, size_t max_txs, size_t max_byt
 void dvm_node_mempool_done(dvm_node_mempool *mp, const dvm_node_mp_batch *b, const int *rejected);
 void dvm_node_mp_batch_free(dvm_node_mp_batch *b);
 
+/* ------------------------------------------------------------------ */
+/* Keys and data directories (keys.c). A key file is a JSON object
+ * {"type": "ed25519", "address": 64 hex, "seed": 64 hex}, mode 0600. */
+
+typedef struct dvm_node_key {
+  uint8_t pk[32]; /* the address */
+  uint8_t sk[64]; /* libsodium secret key (seed || pk) */
+} dvm_node_key;
+
+void dvm_node_key_from_seed(dvm_node_key *k, const uint8_t seed[32]);
+void dvm_node_key_generate(dvm_node_key *k);
+/* Write a new key file (refuses to overwrite). */
+int dvm_node_key_save(const dvm_node_key *k, const char *path, char *err, size_t errlen);
+int dvm_node_key_load(const char *path, dvm_node_key *k, char *err, size_t errlen);
+
+/* The publicly known dev keys: 0..3 funded dev accounts, 4 the oracle
+ * authority (seed = BLAKE2b-256("DVM/dev-key/v1" || u32 LE index)). */
+#define DVM_NODE_DEV_ACCOUNTS 4u
+#define DVM_NODE_DEV_ORACLE 4u
+void dvm_node_dev_key(unsigned index, dvm_node_key *k);
+/* The default dev genesis (malloc'd JSON): chain "dvm-devnet", assets
+ * GAS (0, 9 decimals), USD (1, 6), BTC (2, 8), ETH (3, 18), the dev
+ * accounts funded in each, the oracle authority funded in GAS. */
+char *dvm_node_dev_genesis(void);
+
+/* Create data directory `dir` (must not hold a chain): DIR/chain with the
+ * genesis applied as block 0, DIR/genesis.json, DIR/index; with the dev
+ * genesis (genesis NULL) also DIR/keys/dev0..3.key and oracle.key. */
+int dvm_node_init_dir(const char *dir, const char *genesis, size_t len, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* The node (node.c, producer.c): a data directory made by
+ * dvm_node_init_dir, held by one process at a time (DIR/node.lock).
+ * Threads: dvm_node_rpc may run on any number of threads at once; blocks
+ * are produced by one thread at a time (the producer, or dvm_mine). */
+
+typedef struct dvm_node dvm_node;
+
+typedef struct dvm_node_opts {
+  unsigned block_time_ms; /* a block this often while transactions are pending; 0 = 1000 */
+  size_t block_max_txs;   /* transactions per block; a full mempool block is made at once; 0 = 4096 */
+  unsigned wait_ms;       /* longest wait of dvm_sendTransaction "wait": true; 0 = 30000 */
+  unsigned threads;       /* signature threads of the chain; 0 = online cores */
+  dvm_node_mempool_opts mempool;
+} dvm_node_opts;
+
+/* Open the data directory: -1 with err, or -2 when another process holds it. */
+int dvm_node_open(const char *dir, const dvm_node_opts *opts, dvm_node **out, char *err, size_t errlen);
+/* Start the producer thread (without it, blocks come only from dvm_mine). */
+int dvm_node_start(dvm_node *n, char *err, size_t errlen);
+/* Stop the producer (a block being made is finished and committed) and close. */
+void dvm_node_close(dvm_node *n);
+const char *dvm_node_dir(const dvm_node *n);
+
+/* One JSON-RPC 2.0 request body (a request or a batch) to its response
+ * body (malloc'd, NUL-terminated), or NULL when only notifications came.
+ * Every failure is a JSON-RPC error object (spec/rpc.md §Errors). */
+#define DVM_NODE_MAX_BATCH 100u
+char *dvm_node_rpc(dvm_node *n, const char *body, size_t len);
+
+/* JSON-RPC error codes (spec/rpc.md §Errors). */
+enum dvm_node_rpc_code {
+  DVM_NODE_RPC_PARSE = -32700,
+  DVM_NODE_RPC_INVALID_REQUEST = -32600,
+  DVM_NODE_RPC_NO_METHOD = -32601,
+  DVM_NODE_RPC_INVALID_PARAMS = -32602,
+  DVM_NODE_RPC_INTERNAL = -32603,
+  DVM_NODE_RPC_TX_MALFORMED = -32000,
+  DVM_NODE_RPC_TX_SIGNATURE = -32001,
+  DVM_NODE_RPC_TX_CHAIN_ID = -32002,
+  DVM_NODE_RPC_TX_NONCE = -32003,
+  DVM_NODE_RPC_TX_FUNDS = -32004,
+  DVM_NODE_RPC_TX_GAS = -32005,
+  DVM_NODE_RPC_TX_KNOWN = -32006,
+  DVM_NODE_RPC_TX_UNDERPRICED = -32007,
+  DVM_NODE_RPC_TX_SENDER_LIMIT = -32008,
+  DVM_NODE_RPC_MEMPOOL_FULL = -32009,
+  DVM_NODE_RPC_NOT_FOUND = -32010,
+  DVM_NODE_RPC_NOT_AVAILABLE = -32011,
+  DVM_NODE_RPC_ABI = -32012,
+  DVM_NODE_RPC_TOO_LARGE = -32020,
+  DVM_NODE_RPC_RATE_LIMITED = -32021,
+  DVM_NODE_RPC_BATCH_TOO_LARGE = -32022,
+  DVM_NODE_RPC_SHUTTING_DOWN = -32023,
+};
+
+/* The HTTP server (rpc_server.c, libmicrohttpd): POST / with a JSON-RPC
+ * body; one thread per connection, limits on body size, connections and
+ * the request rate (token bucket per client address). */
+typedef struct dvm_node_server dvm_node_server;
+typedef struct dvm_node_server_opts {
+  const char *host;      /* NULL = 127.0.0.1 */
+  uint16_t port;         /* 0 = 8645 */
+  size_t max_body;       /* bytes; 0 = 4 MiB */
+  unsigned max_conns;    /* 0 = 64 */
+  unsigned rate;         /* requests per second per client; 0 = 1000 */
+  unsigned burst;        /* bucket size; 0 = 2 x rate */
+  unsigned timeout_s;    /* idle connection timeout; 0 = 30 */
+} dvm_node_server_opts;
+int dvm_node_server_start(dvm_node *n, const dvm_node_server_opts *o, dvm_node_server **out, char *err,
+                          size_t errlen);
+uint16_t dvm_node_server_port(const dvm_node_server *s);
+/* Stop accepting, finish the requests in flight, free. */
+void dvm_node_server_stop(dvm_node_server *s);
+
 #ifdef __cplusplus
 }
 #endif
