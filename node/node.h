@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tx.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -273,7 +275,7 @@ enum dvm_node_rpc_code {
 typedef struct dvm_node_server dvm_node_server;
 typedef struct dvm_node_server_opts {
   const char *host;      /* NULL = 127.0.0.1 */
-  uint16_t port;         /* 0 = 8645 */
+  uint16_t port;         /* 0 = any free port (dvm_node_server_port says which) */
   size_t max_body;       /* bytes; 0 = 4 MiB */
   unsigned max_conns;    /* 0 = 64 */
   unsigned rate;         /* requests per second per client; 0 = 1000 */
@@ -285,6 +287,27 @@ int dvm_node_server_start(dvm_node *n, const dvm_node_server_opts *o, dvm_node_s
 uint16_t dvm_node_server_port(const dvm_node_server *s);
 /* Stop accepting, finish the requests in flight, free. */
 void dvm_node_server_stop(dvm_node_server *s);
+
+/* ------------------------------------------------------------------ */
+/* The client (client.c) of the `dvm` commands: JSON-RPC over HTTP
+ * (libcurl) to a running node, or straight on a data directory that no
+ * node holds (the same methods in-process; a transaction is then mined at
+ * once). A data directory held by a running node is reached through the
+ * URL it wrote to DIR/rpc.url. */
+typedef struct dvm_node_client dvm_node_client;
+/* url or dir (url wins). -1 with err when neither works. */
+int dvm_node_client_open(const char *url, const char *dir, dvm_node_client **out, char *err, size_t errlen);
+void dvm_node_client_close(dvm_node_client *c);
+/* Call a method (params stolen; NULL = none). 0 with *result (caller's
+ * reference); 1 with *result the JSON-RPC error object; -1 transport
+ * failure (err). */
+int dvm_node_client_call(dvm_node_client *c, const char *method, json_t *params, json_t **result, char *err,
+                         size_t errlen);
+/* Fill tx's chain id and nonce from the node, sign with k, submit (with a
+ * deploy's ABI, may be NULL) and wait for the receipt. Returns as
+ * dvm_node_client_call; *result is {"id", "receipt", ...}. */
+int dvm_node_client_submit(dvm_node_client *c, dvm_tx *tx, const dvm_node_key *k, json_t *abi, json_t **result,
+                           char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -5,3 +5,13 @@ add_test(NAME node_abi COMMAND test_node_abi)
 add_executable(test_node_mempool ${CMAKE_CURRENT_LIST_DIR}/node/test_mempool.c)
 target_link_libraries(test_node_mempool PRIVATE dvm_node)
 add_test(NAME node_mempool COMMAND test_node_mempool)
+
+# The node tests' contract (needs clang for BPF), the ABI check of every
+# contracts/*/NAME.abi.json against NAME.dvm, and the node end to end.
+if(DVM_BPF_CLANG)
+  dvm_add_contract(node_counter ${CMAKE_CURRENT_LIST_DIR}/node/contracts/counter/counter.c)
+  add_test(NAME node_rpc COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/node/rpc.sh $<TARGET_FILE:dvm>
+                                 ${CMAKE_CURRENT_BINARY_DIR}/node_counter.dvm
+                                 ${CMAKE_CURRENT_LIST_DIR}/node/contracts/counter/counter.abi.json)
+  set_tests_properties(node_rpc PROPERTIES TIMEOUT 120)
+endif()
