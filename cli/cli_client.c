@@ -9,6 +9,7 @@ int cli_conn_opt(cli_conn *o, int argc, char **argv, int *i) {
   const char *a = argv[*i];
   const char **slot = !strcmp(a, "--rpc") ? &o->rpc : !strcmp(a, "--data") ? &o->data : !strcmp(a, "--key") ? &o->key : NULL;
   if (!strcmp(a, "--json")) return o->json = 1;
+  if (!strcmp(a, "--sign-only")) return o->sign_only = 1;
   if (!slot && strcmp(a, "--gas") && strcmp(a, "--gas-price")) return 0;
   if (*i + 1 >= argc) {
     fprintf(stderr, "dvm: %s needs a value\n", a);
@@ -88,6 +89,8 @@ int cli_conn_print(cli_conn *o, int rc, json_t *res, const char *err) {
     char *s = json_dumps(res, JSON_COMPACT | JSON_ENCODE_ANY);
     printf("%s\n", s);
     free(s);
+  } else if (json_is_string(res)) {
+    printf("%s\n", json_string_value(res));
   } else if (json_is_object(res)) {
     print_lines(res, "");
   } else {

@@ -11,10 +11,11 @@
 typedef struct cli_conn {
   const char *rpc, *data, *key;
   int json;
+  int sign_only; /* --sign-only: print the signed transaction (hex), send nothing */
   uint64_t gas, gas_price;
 } cli_conn;
 
-#define CLI_CONN_USAGE "[--rpc URL | --data DIR] [--key FILE] [--gas N] [--gas-price N] [--json]"
+#define CLI_CONN_USAGE "[--rpc URL | --data DIR] [--key FILE] [--gas N] [--gas-price N] [--json] [--sign-only]"
 
 /* Consume the option at argv[*i] if it is a connection option: 1 taken,
  * 0 not one, -1 missing value. */

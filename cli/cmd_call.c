@@ -119,7 +119,8 @@ int dvm_cli_cmd_call(int argc, char **argv) {
       tx.u.call.calls = &call;
       tx.gas_limit = call.gas_limit + 100000 + 8 * inlen;
       tx.gas_price = o.gas_price ? o.gas_price : 1;
-      rc = dvm_node_client_submit(c, &tx, &k, NULL, &r, err, sizeof err);
+      if (o.sign_only) rc = dvm_node_client_sign(c, &tx, &k, &r, err, sizeof err);
+      else rc = dvm_node_client_submit(c, &tx, &k, NULL, &r, err, sizeof err);
       rc = cli_conn_print(&o, rc, r, err);
     }
   }

@@ -42,7 +42,8 @@ static int submit(cli_conn *o, dvm_tx *tx, json_t *abi) {
   int rc = cli_conn_key(o, &k);
   if (rc || (rc = cli_conn_open(o, &c))) return rc;
   if (!tx->gas_price) tx->gas_price = o->gas_price ? o->gas_price : 1;
-  rc = dvm_node_client_submit(c, tx, &k, abi, &r, err, sizeof err);
+  if (o->sign_only) rc = dvm_node_client_sign(c, tx, &k, &r, err, sizeof err);
+  else rc = dvm_node_client_submit(c, tx, &k, abi, &r, err, sizeof err);
   rc = cli_conn_print(o, rc, r, err);
   dvm_node_client_close(c);
   return rc;

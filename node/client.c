@@ -119,8 +119,8 @@ int dvm_node_client_call(dvm_node_client *c, const char *method, json_t *params,
   return rc;
 }
 
-int dvm_node_client_submit(dvm_node_client *c, dvm_tx *tx, const dvm_node_key *k, json_t *abi, json_t **result,
-                           char *err, size_t errlen) {
+int dvm_node_client_sign(dvm_node_client *c, dvm_tx *tx, const dvm_node_key *k, json_t **result, char *err,
+                         size_t errlen) {
   json_t *r;
   int rc = dvm_node_client_call(c, "dvm_head", NULL, &r, err, errlen);
   if (rc) {
@@ -143,8 +143,19 @@ int dvm_node_client_submit(dvm_node_client *c, dvm_tx *tx, const dvm_node_key *k
   uint8_t *enc;
   size_t len;
   if (dvm_tx_encode_signed(tx, k->sk, &enc, &len)) return node_fail(err, errlen, "transaction does not encode");
-  json_t *hex = node_hex(enc, len);
+  *result = node_hex(enc, len);
   free(enc);
+  return 0;
+}
+
+int dvm_node_client_submit(dvm_node_client *c, dvm_tx *tx, const dvm_node_key *k, json_t *abi, json_t **result,
+                           char *err, size_t errlen) {
+  json_t *r, *hex;
+  int rc = dvm_node_client_sign(c, tx, k, &hex, err, errlen);
+  if (rc) {
+    *result = hex;
+    return rc;
+  }
   json_t *p = json_pack("{s:o,s:b}", "tx", hex, "wait", 1);
   if (abi) json_object_set(p, "abi", abi);
   if ((rc = dvm_node_client_call(c, "dvm_sendTransaction", p, &r, err, errlen))) {

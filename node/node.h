@@ -303,6 +303,10 @@ void dvm_node_client_close(dvm_node_client *c);
  * failure (err). */
 int dvm_node_client_call(dvm_node_client *c, const char *method, json_t *params, json_t **result, char *err,
                          size_t errlen);
+/* Fill tx's chain id and nonce from the node and sign with k: *result
+ * the encoded transaction in hex. Returns as dvm_node_client_call. */
+int dvm_node_client_sign(dvm_node_client *c, dvm_tx *tx, const dvm_node_key *k, json_t **result, char *err,
+                         size_t errlen);
 /* Fill tx's chain id and nonce from the node, sign with k, submit (with a
  * deploy's ABI, may be NULL) and wait for the receipt. Returns as
  * dvm_node_client_call; *result is {"id", "receipt", ...}. */
