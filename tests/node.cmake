@@ -14,6 +14,13 @@ if(DVM_BPF_CLANG)
                                  ${CMAKE_CURRENT_BINARY_DIR}/node_counter.dvm
                                  ${CMAKE_CURRENT_LIST_DIR}/node/contracts/counter/counter.abi.json)
   set_tests_properties(node_rpc PROPERTIES TIMEOUT 120)
+  add_executable(node_abi_check ${CMAKE_CURRENT_LIST_DIR}/node/abi_check.c)
+  target_link_libraries(node_abi_check PRIVATE dvm_node)
+  add_test(NAME node_abi_contracts COMMAND node_abi_check ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+                                           ${CMAKE_CURRENT_LIST_DIR}/node/contracts/counter/counter.abi.json
+                                           ${CMAKE_CURRENT_BINARY_DIR}/node_counter.dvm)
+  # every contract with an ABI file is built before the check
+  set_tests_properties(node_abi_contracts PROPERTIES DEPENDS contract_roundtrip_node_counter)
 endif()
 add_test(NAME node_crash COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/node/crash.sh $<TARGET_FILE:dvm> 20)
 set_tests_properties(node_crash PROPERTIES TIMEOUT 120)
