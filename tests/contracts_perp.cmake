@@ -11,3 +11,15 @@ if(TARGET perp)
   add_dependencies(test_perp_examples perp)
   add_test(NAME perp_examples COMMAND test_perp_examples ${PERP_DVM})
 endif()
+
+if(TARGET perp)
+  add_executable(test_perp_random ${CMAKE_CURRENT_LIST_DIR}/contracts/perp/test_perp_random.c
+                                  ${CMAKE_CURRENT_LIST_DIR}/contracts/perp/perp_model.c)
+  target_link_libraries(test_perp_random PRIVATE perpkit)
+  add_dependencies(test_perp_random perp)
+  # 100,000 operations in the default build; sanitizer builds run fewer
+  # (set PERP_RANDOM_OPS, e.g. 10000, or use perp_random_short).
+  add_test(NAME perp_random COMMAND test_perp_random ${PERP_DVM})
+  add_test(NAME perp_random_short COMMAND test_perp_random ${PERP_DVM} 10000 7)
+  set_tests_properties(perp_random PROPERTIES TIMEOUT 600)
+endif()
