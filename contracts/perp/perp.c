@@ -105,6 +105,7 @@ typedef struct perp_ctx {
   perp_order ord;
   u8 key[40];
   u8 key2[40];
+  u8 last[24];
   u8 buf[512];
 } perp_ctx;
 
@@ -134,6 +135,12 @@ DVM_INLINE void put_be(u8 *p, u64 v, u64 n) {
 DVM_INLINE void copy(void *d, const void *s, u64 n) {
   u8 *dd = (u8 *)d;
   const u8 *ss = (const u8 *)s;
+  for (u64 i = 0; i < n; i++) dd[i] = ss[i];
+}
+/* Word copy of 8-byte aligned records (n words). */
+DVM_INLINE void copy64(void *d, const void *s, u64 n) {
+  u64 *dd = (u64 *)d;
+  const u64 *ss = (const u64 *)s;
   for (u64 i = 0; i < n; i++) dd[i] = ss[i];
 }
 DVM_INLINE void zero(void *d, u64 n) {
@@ -219,15 +226,17 @@ DVM_INLINE void acct_key(u8 *k, const dvm_address *owner, u64 sub) {
   k[33] = (u8)sub;
 }
 
-/* Load a subaccount and settle the funding of all its positions (spec §6). */
-DVM_LOCAL void acct_load(perp_ctx *cx, const dvm_address *owner, u64 sub, perp_acct *a) {
+/* Load a subaccount and settle the funding of all its positions (spec §6);
+ * 1 when the settlement changed it. */
+DVM_LOCAL u64 acct_load(perp_ctx *cx, const dvm_address *owner, u64 sub, perp_acct *a) {
   u8 k[34];
+  u64 changed = 0;
   acct_key(k, owner, sub);
   u64 n = dvm_storage_get(k, 34, a, sizeof *a);
   if (n == DVM_NONE) {
     a->collateral = 0;
     a->npos = 0;
-    return;
+    return 0;
   }
   for (u64 i = 0; i < a->npos; i++) {
     perp_pos *ps = &a->pos[i];
@@ -239,8 +248,10 @@ DVM_LOCAL void acct_load(perp_ctx *cx, const dvm_address *owner, u64 sub, perp_a
       m->s.fpool += owed;
       m->dirty = 1;
       ps->fidx = m->s.findex;
+      changed = 1;
     }
   }
+  return changed;
 }
 
 DVM_LOCAL void acct_save(const dvm_address *owner, u64 sub, const perp_acct *a) {
@@ -309,7 +320,7 @@ DVM_LOCAL void trade(perp_acct *a, perp_mc *m, i64 d, i64 cash) {
   if (ps->size == 0) {
     a->collateral -= ps->entry; /* always 0 here; kept for exactness */
     a->npos--;
-    if (i != a->npos) copy(&a->pos[i], &a->pos[a->npos], sizeof(perp_pos));
+    if (i != a->npos) copy64(&a->pos[i], &a->pos[a->npos], 4);
   }
 }
 
@@ -343,18 +354,23 @@ DVM_INLINE void order_key(u8 *k, u64 oid) {
   put_be(k + 1, oid, 8);
 }
 
-/* The best resting order of (market, side) into *o and its key into k;
- * 0 when that side is empty. */
-DVM_LOCAL int book_first(u64 market, u64 side, u8 *k, perp_order *o) {
+/* The first resting order of (market, side) after the book key `after`
+ * (alen 22), or the best one (alen 0), into *o and its key into k; 0 when
+ * there is none. Walking on from the order just removed, rather than from
+ * the side's prefix, never revisits the keys deleted earlier in the walk
+ * (spec §5.4). */
+DVM_LOCAL int book_next(u64 market, u64 side, const u8 *after, u64 alen, u8 *k, perp_order *o) {
   u8 pre[6];
   book_prefix(pre, market, side);
-  u64 n = dvm_storage_next(pre, 6, k, 22);
+  u64 n = alen ? dvm_storage_next(after, alen, k, 22) : dvm_storage_next(pre, 6, k, 22);
   if (n != 22) return 0;
   for (u64 i = 0; i < 6; i++)
     if (k[i] != pre[i]) return 0;
   dvm_storage_get(k, 22, o, sizeof *o);
   return 1;
 }
+
+DVM_INLINE int book_first(u64 market, u64 side, u8 *k, perp_order *o) { return book_next(market, side, 0, 0, k, o); }
 
 DVM_LOCAL void order_remove(const u8 *bk, u64 oid) {
   u8 ok[9];
@@ -430,7 +446,7 @@ DVM_LOCAL int maker_fill(perp_ctx *cx, perp_mc *m, const perp_order *o, i64 d, i
     acct_save(&o->owner, sub, mk);
     return 0;
   }
-  copy(&cx->hyp, mk, sizeof *mk);
+  copy64(&cx->hyp, mk, 2 + 4 * mk->npos);
   u64 oi = m->s.oi;
   trade(mk, m, d, cash);
   mk->collateral -= (i64)fee;
@@ -516,7 +532,7 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
   }
   if (ro && (kind == 0 || kind == 3)) DIE("order: reduce-only needs a market or IOC order");
   dvm_caller(&cx->caller);
-  acct_load(cx, &cx->caller, sub, &cx->taker);
+  u64 tdirty = acct_load(cx, &cx->caller, sub, &cx->taker);
   i64 start = pos_size(&cx->taker, market);
   i64 sgn = side == 0 ? 1 : -1;
   if (ro) {
@@ -531,13 +547,16 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
   u64 opp = side ^ 1;
   perp_order *o = &cx->ord;
   u8 *bk = cx->key;
+  u64 alen = 0;
   while (rem) {
-    if (!book_first(market, opp, bk, o)) break;
+    if (!book_next(market, opp, cx->last, alen, bk, o)) break;
     if (kind != 1 && (side == 0 ? o->price > price : o->price < price)) break;
     if (kind == 3) DIE("order: post-only would cross");
     if (addr_eq(&o->owner, &cx->caller)) { /* self-trade prevention */
       order_remove(bk, o->oid);
       ev_cancel(o->oid, 1);
+      copy(cx->last, bk, 22);
+      alen = 22;
       continue;
     }
     u64 f = rem < o->remaining ? rem : o->remaining;
@@ -558,14 +577,22 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
     if (!maker_fill(cx, m, o, -d, -cash, mfee)) {
       order_remove(bk, o->oid);
       ev_cancel(o->oid, 2);
+      copy(cx->last, bk, 22);
+      alen = 22;
       continue;
     }
     trade(&cx->taker, m, d, cash);
     cx->taker.collateral -= (i64)tfee;
+    tdirty = 1;
     m->s.fees += tfee + mfee;
     o->remaining -= f;
-    if (o->remaining == 0) order_remove(bk, o->oid);
-    else dvm_storage_set(bk, 22, o, sizeof *o);
+    if (o->remaining == 0) {
+      order_remove(bk, o->oid);
+      copy(cx->last, bk, 22);
+      alen = 22;
+    } else {
+      dvm_storage_set(bk, 22, o, sizeof *o);
+    }
     rem -= f;
     perp_fill fe = {market, oid, o->oid, &cx->caller, sub, &o->owner, msub, side, o->price, f,
                     cash, -cash, tfee, mfee, 0, 0};
@@ -574,7 +601,7 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
   i64 now = pos_size(&cx->taker, market);
   if (rem && (kind == 0 || kind == 3)) {
     /* the resting remainder must pass as if it filled at its price */
-    copy(&cx->hyp, &cx->taker, sizeof cx->hyp);
+    copy64(&cx->hyp, &cx->taker, 2 + 4 * cx->taker.npos);
     u64 oi = m->s.oi;
     i64 d = sgn * (i64)rem;
     trade(&cx->hyp, m, d, md(d, price, FX_ONE, FL));
@@ -584,7 +611,7 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
   if (now != start && !margin_ok(cx, &cx->taker, increased(start, now))) DIE("order: below initial margin");
   if (rem && (kind == 0 || kind == 3)) {
     perp_order r;
-    copy(&r.owner, &cx->caller, 32);
+    copy64(&r.owner, &cx->caller, 4);
     r.oid = oid;
     r.market = market;
     r.flags = sub | side << 8 | kind << 16;
@@ -598,7 +625,7 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
     order_key(ok, oid);
     dvm_storage_set(ok, 9, bk, 22);
   }
-  acct_save(&cx->caller, sub, &cx->taker);
+  if (tdirty) acct_save(&cx->caller, sub, &cx->taker);
   flush(cx);
   u8 ret[8];
   dvm_pack w;
@@ -761,11 +788,14 @@ DVM_ENTRY u64 liquidate(const u8 *in, u64 len) {
   m->dirty = 1;
   perp_order *o = &cx->ord;
   u8 *bk = cx->key;
+  u64 alen = 0;
   while (rem) {
-    if (!book_first(market, side ^ 1, bk, o)) break;
+    if (!book_next(market, side ^ 1, cx->last, alen, bk, o)) break;
     if (addr_eq(&o->owner, &owner)) {
       order_remove(bk, o->oid);
       ev_cancel(o->oid, 1);
+      copy(cx->last, bk, 22);
+      alen = 22;
       continue;
     }
     u64 f = rem < o->remaining ? rem : o->remaining;
@@ -789,6 +819,8 @@ DVM_ENTRY u64 liquidate(const u8 *in, u64 len) {
     if (!maker_fill(cx, m, o, -d, -mcash, mfee)) {
       order_remove(bk, o->oid);
       ev_cancel(o->oid, 2);
+      copy(cx->last, bk, 22);
+      alen = 22;
       continue;
     }
     trade(t, m, d, tcash);
@@ -798,8 +830,13 @@ DVM_ENTRY u64 liquidate(const u8 *in, u64 len) {
     cx->g_dirty = 1;
     m->s.fees += mfee;
     o->remaining -= f;
-    if (o->remaining == 0) order_remove(bk, o->oid);
-    else dvm_storage_set(bk, 22, o, sizeof *o);
+    if (o->remaining == 0) {
+      order_remove(bk, o->oid);
+      copy(cx->last, bk, 22);
+      alen = 22;
+    } else {
+      dvm_storage_set(bk, 22, o, sizeof *o);
+    }
     rem -= f;
     perp_fill fe = {market, oid, o->oid, &owner, sub, &o->owner, o->flags & 0xff, side, o->price, f,
                     tcash, -mcash, 0, mfee, pen, 1};
