@@ -48,6 +48,7 @@ typedef struct perp_mstate {
   fx rate;
   i64 fpool;
   u64 fees;
+  u8 best[2][24]; /* book key (22 bytes) of each side's best order; zeros: empty */
 } perp_mstate;
 
 typedef struct perp_pos {
@@ -105,7 +106,6 @@ typedef struct perp_ctx {
   perp_order ord;
   u8 key[40];
   u8 key2[40];
-  u8 last[24];
   u8 buf[512];
 } perp_ctx;
 
@@ -354,29 +354,46 @@ DVM_INLINE void order_key(u8 *k, u64 oid) {
   put_be(k + 1, oid, 8);
 }
 
-/* The first resting order of (market, side) after the book key `after`
- * (alen 22), or the best one (alen 0), into *o and its key into k; 0 when
- * there is none. Walking on from the order just removed, rather than from
- * the side's prefix, never revisits the keys deleted earlier in the walk
- * (spec §5.4). */
-DVM_LOCAL int book_next(u64 market, u64 side, const u8 *after, u64 alen, u8 *k, perp_order *o) {
-  u8 pre[6];
-  book_prefix(pre, market, side);
-  u64 n = alen ? dvm_storage_next(after, alen, k, 22) : dvm_storage_next(pre, 6, k, 22);
-  if (n != 22) return 0;
-  for (u64 i = 0; i < 6; i++)
-    if (k[i] != pre[i]) return 0;
-  dvm_storage_get(k, 22, o, sizeof *o);
-  return 1;
-}
-
-DVM_INLINE int book_first(u64 market, u64 side, u8 *k, perp_order *o) { return book_next(market, side, 0, 0, k, o); }
-
 DVM_LOCAL void order_remove(const u8 *bk, u64 oid) {
   u8 ok[9];
   order_key(ok, oid);
   dvm_storage_del(bk, 22);
   dvm_storage_del(ok, 9);
+}
+
+/* The price a book key encodes. */
+DVM_INLINE fx key_price(const u8 *k) {
+  u64 pk = 0;
+  for (u64 i = 6; i < 14; i++) pk = pk << 8 | k[i];
+  return k[5] == 0 ? (fx)~pk : (fx)pk;
+}
+
+DVM_INLINE int key_cmp22(const u8 *a, const u8 *b) {
+  for (u64 i = 0; i < 22; i++)
+    if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+DVM_INLINE int has_best(const perp_mstate *s, u64 side) { return s->best[side][0] == 'B'; }
+
+/* Remove a resting order (key bk); when it was its side's best, the hint
+ * moves to the next order of the side (spec §4): a walk that starts at the
+ * removed key, so it never revisits keys deleted before it. */
+DVM_LOCAL void book_remove(perp_mstate *s, const u8 *bk, u64 oid, u8 *tmp) {
+  u64 side = bk[5];
+  order_remove(bk, oid);
+  if (key_cmp22(bk, s->best[side]) != 0) return;
+  u64 n = dvm_storage_next(bk, 22, tmp, 22);
+  int same = n == 22;
+  for (u64 i = 0; i < 6; i++)
+    if (tmp[i] != bk[i]) same = 0;
+  if (same) copy(s->best[side], tmp, 22);
+  else zero(s->best[side], 24);
+}
+
+/* A new resting order (key bk) becomes the best when it is better. */
+DVM_INLINE void book_insert_hint(perp_mstate *s, u64 side, const u8 *bk) {
+  if (!has_best(s, side) || key_cmp22(bk, s->best[side]) < 0) copy(s->best[side], bk, 22);
 }
 
 /* ---- events (perp.abi.json "events") ---- */
@@ -547,16 +564,16 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
   u64 opp = side ^ 1;
   perp_order *o = &cx->ord;
   u8 *bk = cx->key;
-  u64 alen = 0;
   while (rem) {
-    if (!book_next(market, opp, cx->last, alen, bk, o)) break;
-    if (kind != 1 && (side == 0 ? o->price > price : o->price < price)) break;
+    if (!has_best(&m->s, opp)) break;
+    copy(bk, m->s.best[opp], 22);
+    fx bp = key_price(bk);
+    if (kind != 1 && (side == 0 ? bp > price : bp < price)) break;
     if (kind == 3) DIE("order: post-only would cross");
+    dvm_storage_get(bk, 22, o, sizeof *o);
     if (addr_eq(&o->owner, &cx->caller)) { /* self-trade prevention */
-      order_remove(bk, o->oid);
+      book_remove(&m->s, bk, o->oid, cx->key2);
       ev_cancel(o->oid, 1);
-      copy(cx->last, bk, 22);
-      alen = 22;
       continue;
     }
     u64 f = rem < o->remaining ? rem : o->remaining;
@@ -575,10 +592,8 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
     u64 tfee = (u64)md((i64)uabs(cash), m->p.taker_fee, FX_ONE, CE);
     u64 mfee = (u64)md((i64)uabs(cash), m->p.maker_fee, FX_ONE, CE);
     if (!maker_fill(cx, m, o, -d, -cash, mfee)) {
-      order_remove(bk, o->oid);
+      book_remove(&m->s, bk, o->oid, cx->key2);
       ev_cancel(o->oid, 2);
-      copy(cx->last, bk, 22);
-      alen = 22;
       continue;
     }
     trade(&cx->taker, m, d, cash);
@@ -587,9 +602,7 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
     m->s.fees += tfee + mfee;
     o->remaining -= f;
     if (o->remaining == 0) {
-      order_remove(bk, o->oid);
-      copy(cx->last, bk, 22);
-      alen = 22;
+      book_remove(&m->s, bk, o->oid, cx->key2);
     } else {
       dvm_storage_set(bk, 22, o, sizeof *o);
     }
@@ -621,6 +634,7 @@ DVM_ENTRY u64 place_order(const u8 *in, u64 len) {
     r.client_id = client_id;
     book_key(bk, market, side, price, oid);
     dvm_storage_set(bk, 22, &r, sizeof r);
+    book_insert_hint(&m->s, side, bk);
     u8 ok[9];
     order_key(ok, oid);
     dvm_storage_set(ok, 9, bk, 22);
@@ -648,7 +662,14 @@ DVM_ENTRY u64 cancel(const u8 *in, u64 len) {
   dvm_storage_get(cx->key, 22, &cx->ord, sizeof cx->ord);
   dvm_caller(&cx->caller);
   if (!addr_eq(&cx->caller, &cx->ord.owner)) DIE("cancel: not the owner of the order");
-  order_remove(cx->key, oid);
+  u8 sk[5] = {'M', 0, 0, 0, 0};
+  put_be(sk + 1, cx->ord.market, 4);
+  perp_mstate *ms = &cx->mc[0].s; /* scratch: cancel loads no market */
+  dvm_storage_get(sk, 5, ms, sizeof *ms);
+  u64 side = cx->key[5];
+  int was_best = key_cmp22(cx->key, ms->best[side]) == 0;
+  book_remove(ms, cx->key, oid, cx->key2);
+  if (was_best) dvm_storage_set(sk, 5, ms, sizeof *ms);
   ev_cancel(oid, 0);
   return 0;
 }
@@ -659,20 +680,19 @@ DVM_ENTRY u64 cancel(const u8 *in, u64 len) {
  * cumulative notional from the best price reaches impact_notional; 0 when
  * the side does not reach it within MAX_IMPACT_ORDERS orders. */
 DVM_LOCAL fx impact_price(perp_ctx *cx, perp_mc *m, u64 side) {
-  u8 pre[6];
   u8 *k = cx->key2;
-  book_prefix(pre, m->market, side);
-  u64 n = dvm_storage_next(pre, 6, k, 22);
+  if (!has_best(&m->s, side)) return 0;
+  copy(k, m->s.best[side], 22);
   u64 acc = 0;
-  for (u64 i = 0; i < MAX_IMPACT_ORDERS && n == 22; i++) {
-    for (u64 j = 0; j < 6; j++)
-      if (k[j] != pre[j]) return 0;
+  for (u64 i = 0; i < MAX_IMPACT_ORDERS; i++) {
     perp_order o;
     dvm_storage_get(k, 22, &o, sizeof o);
     acc += (u64)md((i64)o.remaining, o.price, FX_ONE, FL);
     if (acc >= m->p.impact_notional) return o.price;
     copy(cx->buf, k, 22);
-    n = dvm_storage_next(cx->buf, 22, k, 22);
+    if (dvm_storage_next(cx->buf, 22, k, 22) != 22) return 0;
+    for (u64 j = 0; j < 6; j++)
+      if (k[j] != cx->buf[j]) return 0;
   }
   return 0;
 }
@@ -788,14 +808,13 @@ DVM_ENTRY u64 liquidate(const u8 *in, u64 len) {
   m->dirty = 1;
   perp_order *o = &cx->ord;
   u8 *bk = cx->key;
-  u64 alen = 0;
   while (rem) {
-    if (!book_next(market, side ^ 1, cx->last, alen, bk, o)) break;
+    if (!has_best(&m->s, side ^ 1)) break;
+    copy(bk, m->s.best[side ^ 1], 22);
+    dvm_storage_get(bk, 22, o, sizeof *o);
     if (addr_eq(&o->owner, &owner)) {
-      order_remove(bk, o->oid);
+      book_remove(&m->s, bk, o->oid, cx->key2);
       ev_cancel(o->oid, 1);
-      copy(cx->last, bk, 22);
-      alen = 22;
       continue;
     }
     u64 f = rem < o->remaining ? rem : o->remaining;
@@ -817,10 +836,8 @@ DVM_ENTRY u64 liquidate(const u8 *in, u64 len) {
     u64 mfee = (u64)md((i64)uabs(mcash), m->p.maker_fee, FX_ONE, CE);
     acct_load(cx, &o->owner, o->flags & 0xff, &cx->maker);
     if (!maker_fill(cx, m, o, -d, -mcash, mfee)) {
-      order_remove(bk, o->oid);
+      book_remove(&m->s, bk, o->oid, cx->key2);
       ev_cancel(o->oid, 2);
-      copy(cx->last, bk, 22);
-      alen = 22;
       continue;
     }
     trade(t, m, d, tcash);
@@ -831,9 +848,7 @@ DVM_ENTRY u64 liquidate(const u8 *in, u64 len) {
     m->s.fees += mfee;
     o->remaining -= f;
     if (o->remaining == 0) {
-      order_remove(bk, o->oid);
-      copy(cx->last, bk, 22);
-      alen = 22;
+      book_remove(&m->s, bk, o->oid, cx->key2);
     } else {
       dvm_storage_set(bk, 22, o, sizeof *o);
     }
@@ -936,8 +951,8 @@ DVM_ENTRY u64 market(const u8 *in, u64 len) {
   perp_mc *m = mc_get(cx, mk);
   g_load(cx);
   fx bid = 0, ask = 0;
-  if (book_first(mk, 0, cx->key, &cx->ord)) bid = cx->ord.price;
-  if (book_first(mk, 1, cx->key, &cx->ord)) ask = cx->ord.price;
+  if (has_best(&m->s, 0)) bid = key_price(m->s.best[0]);
+  if (has_best(&m->s, 1)) ask = key_price(m->s.best[1]);
   dvm_pack w;
   dvm_pack_init(&w, cx->buf, sizeof cx->buf);
   dvm_pack_u(&w, m->s.oi, 8);

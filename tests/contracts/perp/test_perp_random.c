@@ -331,7 +331,7 @@ static void check_state(uint64_t block) {
     uint8_t key[5] = {'M', 0, 0, 0, (uint8_t)i}, *v;
     size_t vl;
     if (dvm_rt_chain_storage(env.c, env.perp, key, 5, &v, &vl)) continue;
-    if (vl == 80) total += (int64_t)pk_le(v + 64, 8) + (int64_t)pk_le(v + 72, 8);
+    if (vl == 128) total += (int64_t)pk_le(v + 64, 8) + (int64_t)pk_le(v + 72, 8);
     free(v);
   }
   {
