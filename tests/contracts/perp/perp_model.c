@@ -60,7 +60,7 @@ static void snap_take(pm *m, snap *s) {
     for (int d = 0; d < 2; d++) {
       pm_side *sd = &s->mk[i].side[d];
       sd->o = malloc((sd->n ? sd->n : 1) * sizeof *sd->o);
-      memcpy(sd->o, m->m[i].side[d].o, sd->n * sizeof *sd->o);
+      if (sd->n) memcpy(sd->o, m->m[i].side[d].o, sd->n * sizeof *sd->o);
       sd->cap = sd->n ? sd->n : 1;
     }
   }

@@ -122,6 +122,8 @@ void pk_open(pk_env *e, size_t nkeys, const char *dvm_path, const dvm_rt_chain_o
   tx.u.sys.params = &p;
   sys_sign(e, &tx, &t[1]);
   pk_block(e, t, 2, 1);
+  free(t[0].bytes);
+  free(t[1].bytes);
   free(code);
 }
 
