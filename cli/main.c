@@ -17,6 +17,10 @@ static const command commands[] = {
   {"plugin", dvm_cli_cmd_plugin, "plugin [MEM]   (bpf_conformance plugin protocol)"},
   {"asm", dvm_cli_cmd_asm, "asm SRC... -o OUT.dvm"},
   {"disasm", dvm_cli_cmd_disasm, "disasm FILE.dvm"},
+  {"replay", dvm_cli_cmd_replay,
+   "replay --data DIR [--from H] [--to H] [--trace TXID --trace-out FILE] [--work DIR] [--quiet]"},
+  {"export", dvm_cli_cmd_export, "export --data DIR FILE"},
+  {"import", dvm_cli_cmd_import, "import --data DIR FILE   (DIR new or empty)"},
 };
 
 static void usage(FILE *f) {

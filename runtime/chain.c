@@ -362,6 +362,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
 
   rt_exec_init(&x, c, c->ov, height, time);
   memcpy(x.origin, tx->sender, 32);
+  if (c->obs && c->obs->trace_index == (int64_t)index) x.trace = c->obs->tracer;
   switch (tx->kind) {
   case DVM_TX_TRANSFER: {
     int detail = DVM_RT_F_NONE;
@@ -550,6 +551,11 @@ static int blk_records(void *arg, const uint8_t root[32], const dvm_state_record
   dvm_tx_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])k->ids, k->n, h->tx_root);
   memcpy(h->state_root, root, 32);
   dvm_tx_hash_list(DVM_DOMAIN_RECEIPTS_ROOT, (const uint8_t(*)[32])k->rhash, k->n, h->receipts_root);
+  if (c->obs && c->obs->roots && c->obs->roots(c->obs->ctx, h)) {
+    errf(c, "block %" PRIu64 ": replay stopped the commit", k->height);
+    k->mismatch = 1;
+    return DVM_STATE_ERR_ARG;
+  }
   if (k->expect) {
     const char *what = memcmp(h->tx_root, k->expect->tx_root, 32)         ? "tx root"
                        : memcmp(h->state_root, k->expect->state_root, 32) ? "state root"
@@ -617,6 +623,7 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
     if (v == DVM_RT_ERR_TX) {
       if (rejected) rejected[i] = v;
       if (strict) {
+        if (c->obs) c->obs->invalid_index = (int64_t)i;
         char why[200];
         snprintf(why, sizeof why, "%.199s", c->err);
         errf(c, "block %" PRIu64 ": transaction %zu is invalid: %.190s", k.height, i, why);
@@ -640,6 +647,7 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
     crypto_generichash_update(&st, (const uint8_t *)DOMAIN_RECEIPT, strlen(DOMAIN_RECEIPT));
     crypto_generichash_update(&st, k.receipts[k.n].p, k.receipts[k.n].n);
     crypto_generichash_final(&st, k.rhash[k.n], 32);
+    if (c->obs && c->obs->tx_done) c->obs->tx_done(c->obs->ctx, k.n, &txs[i], k.receipts[k.n].p, k.receipts[k.n].n);
     memcpy(k.ids[k.n], txs[i].id, 32);
     k.tx_bytes[k.n] = bytes[i];
     k.tx_lens[k.n] = (uint32_t)lens[i];

@@ -122,6 +122,7 @@ struct rt_exec {
   rt_log *logs;
   size_t nlogs, logs_cap;
   int fatal; /* a state error under a syscall: the block cannot complete */
+  dvm_rt_tracer *trace; /* trace this transaction's calls (trace.c), or NULL */
 };
 
 /* Outcome of one contract call (spec/syscalls.md §Calls). */
@@ -152,8 +153,24 @@ struct dvm_rt_chain {
   /* one VM and one heap per call depth, allocated on first use */
   dvm_vm_exec *vms[RT_MAX_CALL_DEPTH];
   uint8_t *heaps[RT_MAX_CALL_DEPTH];
+  struct rt_observer *obs; /* replay.c: what block execution reports, or NULL */
   char err[256];
 };
+
+/* What block execution reports to replay.c while c->obs is set (NULL in
+ * normal operation: no cost). */
+typedef struct rt_observer {
+  void *ctx;
+  int64_t trace_index;   /* position of the transaction to trace, -1 none */
+  dvm_rt_tracer *tracer;
+  /* After each executed transaction: its position, the transaction and its
+   * encoded receipt (borrowed for the call). */
+  void (*tx_done)(void *ctx, uint32_t index, const dvm_tx *tx, const uint8_t *receipt, size_t len);
+  /* The header execution gives, before the commit; non-zero aborts the
+   * commit (nothing written; the block fails with ERR_BLOCK). */
+  int (*roots)(void *ctx, const dvm_tx_block_header *computed);
+  int64_t invalid_index; /* a strict apply sets it to the invalid transaction's position */
+} rt_observer;
 
 /* call.c */
 int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,
@@ -166,6 +183,9 @@ void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_state_overlay *ov, uint64_t h
 void rt_exec_release(rt_exec *x);
 int rt_log_push(rt_exec *x, const rt_log *l);
 int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap);
+
+/* trace.c: a line to the sink unless it asked to stop (then -1). */
+int rt_trace_emit(dvm_rt_tracer *t, const char *line, size_t len);
 
 /* syscalls.c */
 const dvm_vm_syscall_table *rt_syscalls_bound(void);
