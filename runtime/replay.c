@@ -934,14 +934,21 @@ int dvm_rt_chain_trace_tx(dvm_rt_chain *c, const uint8_t tx_id[32], dvm_rt_trace
 }
 
 int dvm_rt_chain_genesis_json(dvm_rt_chain *c, char **json, size_t *len) {
+  rt_read rd;
   dvm_state_bytes v;
-  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_META, META_GENESIS, strlen(META_GENESIS), &v);
+  int rc = rt_read_begin(c, &rd);
+  if (rc) return rc;
+  rc = dvm_state_view_get(rd.view, DVM_STATE_T_META, META_GENESIS, strlen(META_GENESIS), &v);
+  if (rc == DVM_STATE_OK) {
+    *json = malloc(v.len + 1);
+    if (*json) {
+      memcpy(*json, v.data, v.len);
+      (*json)[v.len] = 0;
+      *len = v.len;
+    }
+  }
+  rt_read_end(&rd);
   if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_GENESIS;
-  if (rc) return DVM_RT_ERR_STATE;
-  *json = malloc(v.len + 1);
-  if (!*json) return DVM_RT_ERR_NOMEM;
-  memcpy(*json, v.data, v.len);
-  (*json)[v.len] = 0;
-  *len = v.len;
-  return DVM_RT_OK;
+  if (rc) return rt_state_err(rc);
+  return *json ? DVM_RT_OK : DVM_RT_ERR_NOMEM;
 }

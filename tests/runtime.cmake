@@ -22,3 +22,8 @@ add_test(NAME no_float COMMAND bash ${CMAKE_SOURCE_DIR}/scripts/check_no_float.s
 add_test(NAME rt_golden COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/golden.sh
                                 $<TARGET_FILE:det_run> ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts
                                 ${CMAKE_CURRENT_LIST_DIR}/runtime/golden24.txt)
+
+# The mempool check and queries on other threads while blocks are produced.
+add_executable(test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/test_chain_mempool.c)
+target_link_libraries(test_chain_mempool PRIVATE dvm_chainkit Threads::Threads)
+add_test(NAME rt_mempool COMMAND test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
