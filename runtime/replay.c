@@ -127,7 +127,7 @@ static int fresh_open(dvm_rt_replay *r, dvm_rt_chain **out, char dir[PATH_MAX]) 
   *out = NULL;
   snprintf(dir, PATH_MAX, "%s/dvm-replay-XXXXXX", r->parent);
   if (!mkdtemp(dir)) return rerr(r, "%s: mkdtemp: %s", dir, strerror(errno)), DVM_RT_ERR_STATE;
-  int rc = dvm_rt_chain_open(dir, &co, out, e);
+  int rc = rt_chain_open(dir, &co, 1, out, e); /* scratch: no fsync per block */
   if (rc) {
     rerr(r, "fresh state: %s", e);
     remove_dir(dir);
@@ -169,10 +169,10 @@ typedef struct obs_ctx {
   dvm_rt_replay *r;
   dvm_rt_chain *c;
   uint64_t height;
-  /* receipts to compare (NULL = none stored), n of them */
-  uint8_t **stored;
-  size_t *stored_len;
-  uint32_t n;
+  /* compare each receipt with the one stored in this view of the source
+   * (NULL: no comparison) */
+  dvm_state_view *sview;
+  int read_err;
   dvm_rt_divergence *div;
   int mismatch;
   /* the header execution computed */
@@ -294,17 +294,20 @@ static void on_tx(void *ctx, uint32_t index, const dvm_tx *tx, const uint8_t *re
     }
     memcpy(o->trace_id, tx->id, 32);
   }
-  if (o->stored && !o->mismatch && index < o->n) {
-    const uint8_t *s = o->stored[index];
-    if (!s) {
+  if (o->sview && !o->mismatch && !o->read_err) {
+    dvm_state_bytes sb;
+    int g = dvm_state_view_get(o->sview, DVM_STATE_T_RECEIPTS, tx->id, 32, &sb);
+    if (g == DVM_STATE_NOTFOUND) {
       o->mismatch = 1;
       set_div(o->div, o->height, index, tx->id, "receipt");
       snprintf(o->div->expected, sizeof o->div->expected, "(no stored receipt)");
       hexcut(o->div->actual, sizeof o->div->actual, receipt, len);
-    } else if (o->stored_len[index] != len || memcmp(s, receipt, len)) {
+    } else if (g) {
+      o->read_err = g;
+    } else if (sb.len != len || memcmp(sb.data, receipt, len)) {
       o->mismatch = 1;
       set_div(o->div, o->height, index, tx->id, "receipt");
-      receipt_diff(o->div, s, o->stored_len[index], receipt, len);
+      receipt_diff(o->div, sb.data, sb.len, receipt, len);
     }
   }
   if (o->w && !o->w->err) {
@@ -758,12 +761,11 @@ static int step_genesis(dvm_rt_replay *r, dvm_rt_divergence *div) {
 static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *info, dvm_rt_divergence *div) {
   uint8_t *blk = NULL, last[32];
   size_t len;
-  dvm_tx_block b;
+  dvm_tx_block_header hd;
   char e[200];
   int rc, compare = h >= r->from, out = DVM_RT_REPLAY_DIVERGED;
   obs_ctx o;
   memset(&o, 0, sizeof o);
-  memset(&b, 0, sizeof b);
   o.r = r;
   o.height = h;
   o.div = div;
@@ -776,7 +778,8 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
     return DVM_RT_REPLAY_DIVERGED;
   }
   if (rc) return rc;
-  if (dvm_tx_block_decode(blk, len, &b, e, sizeof e)) {
+  /* The header here; the whole block is decoded by the apply. */
+  if (dvm_tx_block_header_decode(blk, len < DVM_BLOCK_HEADER_BYTES ? len : DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e)) {
     set_div(div, h, -1, NULL, "block encoding");
     hexcut(div->expected, sizeof div->expected, blk, len);
     snprintf(div->actual, sizeof div->actual, "(does not decode)");
@@ -785,31 +788,25 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
     return DVM_RT_REPLAY_DIVERGED;
   }
   dvm_rt_chain_head(r->fresh, NULL, last, NULL, NULL);
-  if (b.header.height != h) {
+  if (hd.height != h) {
     set_div(div, h, -1, NULL, "header.height");
-    snprintf(div->expected, sizeof div->expected, "%" PRIu64, b.header.height);
+    snprintf(div->expected, sizeof div->expected, "%" PRIu64, hd.height);
     snprintf(div->actual, sizeof div->actual, "%" PRIu64, h);
     goto done;
   }
-  if (memcmp(b.header.parent, last, 32)) {
+  if (memcmp(hd.parent, last, 32)) {
     set_div(div, h, -1, NULL, "header.parent");
-    hex32(div->expected, b.header.parent);
+    hex32(div->expected, hd.parent);
     hex32(div->actual, last);
     snprintf(div->detail, sizeof div->detail, "the replayed block %" PRIu64 " has another hash", h - 1);
     goto done;
   }
-  if (compare) {
-    o.n = b.tx_count;
-    o.stored = calloc(b.tx_count ? b.tx_count : 1, sizeof *o.stored);
-    o.stored_len = calloc(b.tx_count ? b.tx_count : 1, sizeof *o.stored_len);
-    if (!o.stored || !o.stored_len) {
-      rc = DVM_RT_ERR_NOMEM;
-      goto err;
-    }
-    for (uint32_t i = 0; i < b.tx_count; i++) {
-      rc = src_get(r, DVM_STATE_T_RECEIPTS, b.txs[i].id, 32, &o.stored[i], &o.stored_len[i]);
-      if (rc && rc != DVM_RT_ERR_NOTFOUND) goto err;
-    }
+  /* One read view of the source for the block's receipts (another store
+   * than the one the apply commits to). */
+  if (compare && (rc = dvm_state_view_begin(r->src, &o.sview))) {
+    rerr(r, "data directory: read view: %s", dvm_state_strerror(rc));
+    rc = DVM_RT_ERR_STATE;
+    goto err;
   }
   dvm_rt_tracer *t = NULL;
   if (r->has_trace && r->trace_h == h && r->o.sink && !dvm_rt_tracer_new(r->o.sink, r->o.sink_ctx, &t)) {
@@ -818,7 +815,14 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
   }
   dvm_rt_block_info bi;
   rc = apply_observed(r->fresh, blk, len, &o, compare && !r->o.skip_signatures, &bi);
+  dvm_state_view_end(o.sview);
+  o.sview = NULL;
   dvm_rt_tracer_free(t);
+  if (o.read_err) {
+    rerr(r, "data directory: receipt: %s", dvm_state_strerror(o.read_err));
+    rc = DVM_RT_ERR_STATE;
+    goto err;
+  }
   free(o.trace_receipt);
   o.trace_receipt = NULL;
   o.tracer = NULL;
@@ -833,7 +837,7 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
       rerr(r, "block %" PRIu64 ": %.200s", h, dvm_rt_chain_errmsg(r->fresh));
       goto err;
     }
-    const dvm_tx_block_header *x = &b.header, *g = &o.header;
+    const dvm_tx_block_header *x = &hd, *g = &o.header;
     set_div(div, h, -1, NULL, "block");
     if (o.has_header && memcmp(x->tx_root, g->tx_root, 32)) {
       snprintf(div->what, sizeof div->what, "header.tx_root");
@@ -872,11 +876,6 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
 done:
   rc = out;
 err:
-  if (o.stored)
-    for (uint32_t i = 0; i < o.n; i++) free(o.stored[i]);
-  free(o.stored);
-  free(o.stored_len);
-  dvm_tx_block_free(&b);
   free(blk);
   return rc;
 }

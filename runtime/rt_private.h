@@ -231,6 +231,10 @@ uint64_t rt_intrinsic_gas(const dvm_tx *tx);
 int rt_tx_admissible(const dvm_tx *tx, const rt_account *a, uint64_t gas_balance, rt_nonce_rule rule,
                      uint64_t *intrinsic, char *err, size_t errlen);
 
+/* chain.c: dvm_rt_chain_open, or with scratch = 1 a throwaway state whose
+ * commits do not fsync (replay's fresh states). */
+int rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, int scratch, dvm_rt_chain **out, char *errbuf);
+
 /* trace.c: a line to the sink unless it asked to stop (then -1). */
 int rt_trace_emit(dvm_rt_tracer *t, const char *line, size_t len);
 
