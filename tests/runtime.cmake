@@ -27,3 +27,8 @@ add_test(NAME rt_golden COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/runtime/golden.sh
 add_executable(test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/test_chain_mempool.c)
 target_link_libraries(test_chain_mempool PRIVATE dvm_chainkit Threads::Threads)
 add_test(NAME rt_mempool COMMAND test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
+
+# The end-to-end vectors printed in spec/tx.md (block 0, block 1, a receipt).
+add_executable(test_spec_vectors ${CMAKE_CURRENT_LIST_DIR}/runtime/test_spec_vectors.c)
+target_link_libraries(test_spec_vectors PRIVATE dvm_rt)
+add_test(NAME rt_spec_vectors COMMAND test_spec_vectors)
