@@ -10,11 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cli_util.h"
 #include "runtime.h"
+
+/* A node's data directory keeps the chain in DIR/chain (spec/rpc.md §7);
+ * a bare chain directory (det_run, an embedder's) is DIR itself. */
+static const char *chain_dir(const char *data, char *buf, size_t cap) {
+  struct stat st;
+  snprintf(buf, cap, "%s/chain", data);
+  return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : data;
+}
 
 static int usage(void) {
   fprintf(stderr, "usage: dvm replay --data DIR [--from H] [--to H] [--trace TXID] [--trace-out FILE]\n"
@@ -127,7 +136,8 @@ int dvm_cli_cmd_replay(int argc, char **argv) {
   o.threads = (unsigned)threads;
   dvm_rt_replay *r;
   char e[256];
-  int rc = dvm_rt_replay_open(data, &o, &r, e);
+  char cbuf[4200];
+  int rc = dvm_rt_replay_open(chain_dir(data, cbuf, sizeof cbuf), &o, &r, e);
   if (rc) {
     fprintf(stderr, "dvm replay: %s\n", e);
     return 1;

@@ -87,7 +87,9 @@ expect import 0 $rc out "blocks 0..24 applied and validated"
 "$DVM" replay --data "$T/b" >out 2>err; rc=$?
 expect "replay of the import" 0 $rc out "blocks 1..24 match" "state: 340 entries match"
 "$DVM" import --data "$T/b" "$T/chain.dvmx" >out 2>&1; rc=$?
-expect "import into a used directory" 1 $rc out "exists and is not empty"
+expect "import into a used directory" 1 $rc out "exists: import builds a new data directory"
+# a node's data directory (spec/rpc.md §7): DIR/chain and DIR/genesis.json
+[ -f "$T/b/chain/data.mdb" ] && grep -q '"chain_id":"dvm-test"' "$T/b/genesis.json" && ok || bad "import layout: $(ls -R "$T/b")"
 # truncated, corrupt, trailing bytes: refused, nothing created
 size=$(stat -c %s "$T/chain.dvmx")
 head -c $((size - 1000)) "$T/chain.dvmx" >"$T/trunc.dvmx"
