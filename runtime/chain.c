@@ -86,6 +86,10 @@ static int load_head(dvm_rt_chain *c) {
 }
 
 int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_chain **out, char *errbuf) {
+  return rt_chain_open(dir, opts, 0, out, errbuf);
+}
+
+int rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, int scratch, dvm_rt_chain **out, char *errbuf) {
   dvm_state_store_opts so;
   char e[DVM_STATE_ERRMSG_MAX];
   *out = NULL;
@@ -102,6 +106,7 @@ int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_cha
   dvm_state_store_opts_default(&so);
   if (opts && opts->map_size_initial) so.map_size_initial = opts->map_size_initial;
   if (opts) so.threads = opts->threads;
+  so.no_sync = scratch;
   c->threads = opts ? opts->threads : 0;
   c->verify_sigs = !(opts && opts->skip_signatures);
   c->syscalls = dvm_rt_syscalls();

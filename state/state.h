@@ -138,6 +138,8 @@ typedef struct dvm_state_store_opts {
   size_t map_size_initial; /* bytes; default 64 MiB; rounded up by LMDB to pages */
   size_t map_size_max;     /* growth stops here (ERR_MAPFULL); default 1 TiB */
   unsigned threads;        /* lattice worker threads; 0 = online cores */
+  int no_sync;             /* a throwaway store (replay's fresh state): commits do not
+                            * fsync (LMDB MDB_NOSYNC); a crash may lose or corrupt it */
 } dvm_state_store_opts;
 
 /* Fill `o` with the defaults above. */

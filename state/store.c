@@ -36,6 +36,7 @@ void dvm_state_store_opts_default(dvm_state_store_opts *o) {
   o->map_size_initial = (size_t)64 << 20;
   o->map_size_max = sizeof(size_t) >= 8 ? (size_t)1 << 40 : (size_t)1 << 30;
   o->threads = 0;
+  o->no_sync = 0;
 }
 
 static uint64_t get_u64le(const uint8_t *b) {
@@ -148,9 +149,10 @@ int dvm_state_store_open(const char *dir, const dvm_state_store_opts *opts, dvm_
   what = "mdb_env_set_mapsize";
   if ((rc = mdb_env_set_mapsize(s->env, s->opts.map_size_initial))) goto lmdb_fail;
   /* MDB_NOTLS: read txns are not tied to threads (the writer holds its
-   * snapshot while it writes). Sync on commit stays on: durability. */
+   * snapshot while it writes). Sync on commit stays on (durability) unless
+   * the store is a throwaway one (no_sync). */
   what = "mdb_env_open";
-  if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600))) goto lmdb_fail;
+  if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->opts.no_sync ? MDB_NOSYNC : 0), 0600))) goto lmdb_fail;
 
   /* Free reader slots of processes that died (kill -9) so they pin no pages. */
   int dead = 0;
