@@ -37,11 +37,11 @@ int dvm_cli_cmd_plugin(int argc, char **argv) {
     fprintf(stderr, "dvm plugin: stdin: %s\n", strerror(errno));
     return 1;
   }
-  if (dvm_cli_parse_hex((const char *)text, &code, &code_len, err, sizeof err)) {
+  if (dvm_hex_parse_loose((const char *)text, &code, &code_len, err, sizeof err)) {
     fprintf(stderr, "dvm plugin: program: %s\n", err);
     goto out;
   }
-  if (mem_hex && dvm_cli_parse_hex(mem_hex, &mem, &mem_len, err, sizeof err)) {
+  if (mem_hex && dvm_hex_parse_loose(mem_hex, &mem, &mem_len, err, sizeof err)) {
     fprintf(stderr, "dvm plugin: memory: %s\n", err);
     goto out;
   }

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "rt_private.h"
-#include "tx_int.h"
+#include "base.h"
 
 const uint8_t rt_system_addr[DVM_ADDR_BYTES] = {0};
 
@@ -28,8 +28,8 @@ int rt_account_get(dvm_state_overlay *ov, const uint8_t addr[32], rt_account *a)
   if (rc == DVM_STATE_NOTFOUND) return 0;
   if (rc) return rc;
   if (v.len != INFO_BYTES) return DVM_STATE_ERR_CORRUPT;
-  a->nonce = dvm_ld64(v.data);
-  a->flags = dvm_ld32(v.data + 8);
+  a->nonce = dvm_le_get64(v.data);
+  a->flags = dvm_le_get32(v.data + 8);
   memcpy(a->code_hash, v.data + 12, DVM_HASH_BYTES);
   return 0;
 }
@@ -38,8 +38,8 @@ int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_accou
   uint8_t key[DVM_ADDR_BYTES + 1], val[INFO_BYTES];
   memcpy(key, addr, DVM_ADDR_BYTES);
   key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
-  dvm_st64(val, a->nonce);
-  dvm_st32(val + 8, a->flags);
+  dvm_le_put64(val, a->nonce);
+  dvm_le_put32(val + 8, a->flags);
   memcpy(val + 12, a->code_hash, DVM_HASH_BYTES);
   return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
@@ -59,7 +59,7 @@ int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset
   if (rc == DVM_STATE_NOTFOUND) return 0;
   if (rc) return rc;
   if (v.len != 8) return DVM_STATE_ERR_CORRUPT;
-  *amount = dvm_ld64(v.data);
+  *amount = dvm_le_get64(v.data);
   return 0;
 }
 
@@ -69,7 +69,7 @@ int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset
   uint8_t key[DVM_ADDR_BYTES + 5], val[8];
   balance_key(key, addr, asset);
   if (amount == 0) return dvm_state_overlay_del(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key);
-  dvm_st64(val, amount);
+  dvm_le_put64(val, amount);
   return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
 

@@ -11,7 +11,7 @@
 
 #include "fx.h"
 #include "rt_private.h"
-#include "tx_int.h"
+#include "base.h"
 
 #define SYSCALL_COUNT 31u
 
@@ -328,8 +328,8 @@ static int sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0
   CHARGE(G_CALL);
   PTR(d, a[0], 80, DVM_VM_ACCESS_READ);
   memcpy(contract, d, 32);
-  uint64_t mptr = dvm_ld64(d + 32), iptr = dvm_ld64(d + 48), aptr = dvm_ld64(d + 56), gas = dvm_ld64(d + 72);
-  uint32_t mlen = dvm_ld32(d + 40), ilen = dvm_ld32(d + 44), nassets = dvm_ld32(d + 64), reserved = dvm_ld32(d + 68);
+  uint64_t mptr = dvm_le_get64(d + 32), iptr = dvm_le_get64(d + 48), aptr = dvm_le_get64(d + 56), gas = dvm_le_get64(d + 72);
+  uint32_t mlen = dvm_le_get32(d + 40), ilen = dvm_le_get32(d + 44), nassets = dvm_le_get32(d + 64), reserved = dvm_le_get32(d + 68);
   if (mlen == 0 || mlen > DVM_TX_MAX_METHOD || ilen > DVM_TX_MAX_INPUT ||
       nassets > DVM_TX_MAX_ASSETS || reserved)
     REFUSE(DVM_RT_F_BAD_ARG);
@@ -338,9 +338,9 @@ static int sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0
   PTR(input, iptr, ilen, DVM_VM_ACCESS_READ);
   PTR(ap, aptr, 16 * (uint64_t)nassets, DVM_VM_ACCESS_READ);
   for (uint32_t i = 0; i < nassets; i++) {
-    if (dvm_ld32(ap + 16 * i + 4)) REFUSE(DVM_RT_F_BAD_ARG);
-    assets[i].asset = dvm_ld32(ap + 16 * i);
-    assets[i].amount = dvm_ld64(ap + 16 * i + 8);
+    if (dvm_le_get32(ap + 16 * i + 4)) REFUSE(DVM_RT_F_BAD_ARG);
+    assets[i].asset = dvm_le_get32(ap + 16 * i);
+    assets[i].amount = dvm_le_get64(ap + 16 * i + 8);
   }
   /* Depth and re-entrancy are the caller's fault: they trap the caller. */
   if (x->depth >= RT_MAX_CALL_DEPTH) {
@@ -472,15 +472,15 @@ static int sc_fx_bs(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r
   CHARGE(DVM_FX_GAS_BLACK_SCHOLES);
   PTR(in, a[0], 40, DVM_VM_ACCESS_READ);
   PTR(out, a[1], 64, DVM_VM_ACCESS_WRITE);
-  bi.spot = (dvm_fx)dvm_ld64(in);
-  bi.strike = (dvm_fx)dvm_ld64(in + 8);
-  bi.time = (dvm_fx)dvm_ld64(in + 16);
-  bi.vol = (dvm_fx)dvm_ld64(in + 24);
-  bi.rate = (dvm_fx)dvm_ld64(in + 32);
+  bi.spot = (dvm_fx)dvm_le_get64(in);
+  bi.strike = (dvm_fx)dvm_le_get64(in + 8);
+  bi.time = (dvm_fx)dvm_le_get64(in + 16);
+  bi.vol = (dvm_fx)dvm_le_get64(in + 24);
+  bi.rate = (dvm_fx)dvm_le_get64(in + 32);
   if (dvm_fx_black_scholes(&bi, &bo)) REFUSE(DVM_RT_F_FX);
   const dvm_fx v[8] = {bo.call, bo.put, bo.call_delta, bo.put_delta, bo.gamma, bo.vega,
                        bo.call_theta, bo.put_theta};
-  for (int i = 0; i < 8; i++) dvm_st64(out + 8 * i, (uint64_t)v[i]);
+  for (int i = 0; i < 8; i++) dvm_le_put64(out + 8 * i, (uint64_t)v[i]);
   *r0 = 0;
   return DVM_VM_SC_CONTINUE;
 }

@@ -3,6 +3,7 @@
 #ifndef DVM_STATE_INT_H
 #define DVM_STATE_INT_H
 
+#include "base.h"
 #include "state.h"
 
 #include <lmdb.h>

@@ -44,15 +44,16 @@ extern "C" {
 #define DVM_VM_MAX_SYSCALLS    1024u     /* syscall numbers are 0..1023 */
 
 /* ------------------------------------------------------------------ */
-/* One error space for the VM's API (not for traps, which are results).
- * Codes are negative so they never clash with counts or errno values. */
+/* The VM's API failures (not traps, which are results): -101..-199 of the
+ * one error space (spec/errors.md, base/errors.def). Codes are negative so
+ * they never clash with counts or errno values. */
 
 typedef enum dvm_vm_err {
   DVM_VM_OK = 0,
-  DVM_VM_ERR_ARG = -1,       /* a caller broke a documented precondition */
-  DVM_VM_ERR_NOMEM = -2,     /* allocation failed; nothing was changed */
-  DVM_VM_ERR_CONTAINER = -3, /* malformed .dvm container */
-  DVM_VM_ERR_VERIFY = -4,    /* the verifier rejected the program */
+  DVM_VM_ERR_ARG = -101,       /* a caller broke a documented precondition */
+  DVM_VM_ERR_NOMEM = -102,     /* allocation failed; nothing was changed */
+  DVM_VM_ERR_CONTAINER = -103, /* malformed .dvm container */
+  DVM_VM_ERR_VERIFY = -104,    /* the verifier rejected the program */
 } dvm_vm_err;
 
 /* Verifier rejection rules, one per rule of spec/verifier.md. */
@@ -89,7 +90,10 @@ typedef struct dvm_vm_error {
   char msg[160];
 } dvm_vm_error;
 
-/* Human text for a dvm_vm_err / dvm_vm_verr; never NULL, static storage. */
+/* "NAME: message" for a dvm_vm_err, the same text as dvm_strerror() of
+ * base/ (vm/ uses libc only, so it keeps its own copy; the test base_errors
+ * checks the two agree); the rule's name for a dvm_vm_verr. Never NULL,
+ * static storage. */
 const char *dvm_vm_strerror(int code);
 const char *dvm_vm_verr_name(int rule);
 
