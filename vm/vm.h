@@ -1,5 +1,6 @@
 /* vm.h — DVM user mode: the eBPF instruction set, the program container,
- * the verifier, the two interpreters, the memory map and gas counting.
+ * the verifier (rules only), the pre-decoder, the two interpreters, the
+ * memory map and gas counting.
  *
  * This is the only public header of vm/. It uses libc only; the VM never
  * includes a runtime header. Normative text: spec/isa.md, spec/verifier.md,
@@ -99,8 +100,12 @@ const char *dvm_vm_verr_name(int rule);
 
 /* ------------------------------------------------------------------ */
 /* Instruction set (spec/isa.md, RFC 9669). One table, vm/isa.def, with one
- * line per instruction; the verifier, both interpreters, the assembler, the
- * disassembler and spec/isa.md are derived from it. */
+ * line per instruction; the verifier's opcode table, the pre-decoder's ids,
+ * the fast interpreter's dispatch, the assembler and the disassembler are
+ * derived from it, and a test checks spec/isa.md against it. The reference
+ * interpreter (interp_ref.c) shares nothing with it on purpose: it decodes
+ * the raw bytes itself, so a mistake in the table cannot hide from the
+ * differential fuzzer. */
 
 typedef struct dvm_vm_insn {
   uint8_t opcode;
@@ -358,8 +363,10 @@ int dvm_vm_exec_init(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc
 void dvm_vm_reg_set(dvm_vm_exec *vm, unsigned reg, uint64_t value);
 
 /* Run to completion with the fast (pre-decoded, computed-goto, per-block
- * gas) or the reference (switch, per-instruction gas) interpreter. Both
- * return &vm->res, identical for identical inputs. */
+ * gas) or the reference (switch over the raw bytes, per-instruction gas)
+ * interpreter. Both return &vm->res, identical for identical inputs: the
+ * differential tests and fuzzer check it, nothing enforces it by
+ * construction. */
 const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm);
 const dvm_vm_result *dvm_vm_run_ref(dvm_vm_exec *vm);
 
