@@ -15,3 +15,7 @@ add_test(NAME base_errors
                  ${CMAKE_SOURCE_DIR}/tx/tx.h ${CMAKE_SOURCE_DIR}/runtime/runtime.h
                  ${CMAKE_SOURCE_DIR}/fx/fx.h ${CMAKE_SOURCE_DIR}/assembler/assembler.h
                  ${CMAKE_SOURCE_DIR}/base/base.h)
+
+# scripts/check_no_float.sh catches a double planted in each consensus
+# folder, a float literal, <math.h> and compiled double arithmetic.
+add_test(NAME no_float_plant COMMAND bash ${DVM_BASE_TEST_DIR}/no_float_plant.sh ${CMAKE_SOURCE_DIR})
