@@ -587,7 +587,7 @@ static int run_block(dvm_rt_chain *c, dvm_tx *txs, const uint8_t *const *bytes, 
   }
   size_t bytes_used = DVM_BLOCK_HEADER_BYTES + 4;
   for (size_t i = 0; i < n; i++) {
-    uint64_t intrinsic, gas;
+    uint64_t intrinsic = 0, gas = 0; /* set by tx_valid, tx_execute (gcc -Os cannot see it) */
     int v = DVM_RT_OK;
     /* Producing: a transaction that would not fit waits for the next
      * block. (An applied block was bounded by its decoder.) */

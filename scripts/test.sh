@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # test.sh — the test command of the README and of CI: install what is
 # missing, build with gcc (RelWithDebInfo) and with clang + ASan + UBSan,
-# and run every test in both; then the consensus checks (no floating point
-# in consensus code, and the fuzzing smoke run when fuzz/ci_smoke.sh exists).
+# and run every test in both; build gcc and clang Release (-O3, NDEBUG: the
+# build type that once failed on maybe-uninitialized) and run a fast subset
+# there; then the consensus checks (no floating point in consensus code,
+# the same blocks in every build, and the fuzzing smoke run when
+# fuzz/ci_smoke.sh exists).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -20,11 +23,28 @@ echo "== test: clang-14 -O0, ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure
 
+# Release builds: warning-free with both compilers, and the tests that pin
+# consensus results (the golden record, the conformance suite, the chain)
+# plus the conformance plugin. About 3 minutes of CI on 2 cores (README).
+release_tests='rt_golden|vm_conformance|rt_chain|vm_plugin_proto|base_'
+echo "== build: gcc, Release"
+scripts/build.sh build-rel-gcc -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Release -DDVM_BENCH=OFF
+echo "== test: gcc Release ($release_tests)"
+ctest --test-dir build-rel-gcc -j"$jobs" --output-on-failure -R "$release_tests"
+echo "== build: clang, Release"
+scripts/build.sh build-rel-clang -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DDVM_BENCH=OFF
+echo "== test: clang Release ($release_tests)"
+ctest --test-dir build-rel-clang -j"$jobs" --output-on-failure -R "$release_tests"
+
 echo "== consensus code: no floating point"
 scripts/check_no_float.sh build
+scripts/check_no_float.sh build-rel-gcc
+scripts/check_no_float.sh build-rel-clang
 
 echo "== cross-build determinism: gcc -O2 and clang -O0 + sanitizers run the same blocks"
 scripts/cross_build_check.sh build build-asan
+scripts/cross_build_check.sh build build-rel-gcc
+scripts/cross_build_check.sh build build-rel-clang
 
 if [ -x fuzz/ci_smoke.sh ]; then
   echo "== fuzzing smoke run"
