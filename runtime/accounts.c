@@ -1,6 +1,7 @@
 /* accounts.c — account records, native multi-asset balances and the
  * system namespace (spec/state.md §Keys). Every write goes through the
  * overlay, so reverts undo balances like any other state. */
+#include <assert.h>
 #include <string.h>
 
 #include "rt_private.h"
@@ -79,10 +80,13 @@ int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[
   int rc;
   if (amount == 0) return 0;
   if ((rc = rt_balance_get(ov, from, asset, &fb))) return rc;
-  if (fb < amount) return 1;
+  if (fb < amount) return RT_XFER_FUNDS;
   if (!memcmp(from, to, DVM_ADDR_BYTES)) return 0;
   if ((rc = rt_balance_get(ov, to, asset, &tb))) return rc;
-  if (tb > UINT64_MAX - amount) return 2;
+  if (tb > UINT64_MAX - amount) return RT_XFER_OVERFLOW;
+  /* conserved: fb + tb before == (fb - amount) + (tb + amount) after, no
+   * wrap (fb >= amount, tb <= UINT64_MAX - amount) */
+  assert(fb >= amount && tb <= UINT64_MAX - amount);
   if ((rc = rt_balance_put(ov, from, asset, fb - amount))) return rc;
   return rt_balance_put(ov, to, asset, tb + amount);
 }

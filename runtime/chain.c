@@ -355,7 +355,7 @@ static int tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64
     if (!rt_asset_known(c->ov, tx->u.transfer.asset)) detail = DVM_RT_F_ASSET;
     else if ((rc = rt_transfer(c->ov, tx->sender, tx->u.transfer.to, tx->u.transfer.asset, tx->u.transfer.amount)) < 0)
       goto fatal;
-    else if (rc) detail = rc == 1 ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW;
+    else if (rc) detail = rc == RT_XFER_FUNDS ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW;
     status = detail ? DVM_RT_CALL_FAILED : DVM_RT_CALL_OK;
     entry_simple(&calls, status, detail);
     ncalls = 1;

@@ -71,8 +71,10 @@ int rt_account_get(dvm_state_overlay *ov, const uint8_t addr[32], rt_account *a)
 int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_account *a);
 int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
 int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount);
-/* Move amount; returns 1 (and changes nothing) when `from` has too little,
- * 2 on overflow of `to`, 0 when done, negative on a state error. */
+/* Move amount; returns RT_XFER_FUNDS (and changes nothing) when `from` has
+ * too little, RT_XFER_OVERFLOW on overflow of `to`, 0 when done, negative
+ * on a state error. */
+enum { RT_XFER_OK = 0, RT_XFER_FUNDS = 1, RT_XFER_OVERFLOW = 2 };
 int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
                 uint64_t amount);
 int rt_asset_known(dvm_state_overlay *ov, uint32_t asset);

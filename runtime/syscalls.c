@@ -215,7 +215,7 @@ static int sc_transfer(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t
   }
   int rc = rt_transfer(x->ov, f->self, to, (uint32_t)a[0], a[2]);
   STATE(rc);
-  *r0 = rc == 0 ? 0 : rc == 1 ? 1 : 3;
+  *r0 = rc == RT_XFER_OK ? 0 : rc == RT_XFER_FUNDS ? 1 : 3; /* spec/syscalls.md: transfer */
   return DVM_VM_SC_CONTINUE;
 }
 

@@ -60,9 +60,8 @@ void dvm_state_lthash_sub(dvm_state_lthash *acc, const dvm_state_lthash *x) {
 }
 
 void dvm_state_lthash_encode(const dvm_state_lthash *h, uint8_t out[DVM_STATE_LTHASH_BYTES]) {
-  for (unsigned i = 0; i < DVM_STATE_LTHASH_LANES; i++) {
-    dvm_le_put16(out + 2 * i, h->lane[i]);
-  }
+  _Static_assert(DVM_STATE_LTHASH_BYTES == 2 * DVM_STATE_LTHASH_LANES, "16-bit lanes, LE");
+  for (unsigned i = 0; i < DVM_STATE_LTHASH_LANES; i++) dvm_le_put16(out + 2 * i, h->lane[i]);
 }
 
 void dvm_state_lthash_decode(dvm_state_lthash *h, const uint8_t in[DVM_STATE_LTHASH_BYTES]) {

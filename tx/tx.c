@@ -1,6 +1,7 @@
 /* tx.c — transactions: canonical decoding, encoding and signing, signature
  * verification (serial and on all cores), contract addresses.
  * Normative text: spec/tx.md §1-§4. */
+#include <assert.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -77,18 +78,26 @@ const char *dvm_tx_strerror(int code) { return dvm_strerror(code); }
     if (rc_) return rc_;                                                                           \
   } while (0)
 
-static uint8_t rd_u8(dvm_rd *r) { return r->p[r->off++]; }
+/* The readers take what a NEED before them proved is there: off never
+ * passes len (asserted in a debug build). */
+static uint8_t rd_u8(dvm_rd *r) {
+  assert(r->len - r->off >= 1 && r->off <= r->len);
+  return r->p[r->off++];
+}
 static uint16_t rd_u16(dvm_rd *r) {
+  assert(r->len - r->off >= 2 && r->off <= r->len);
   uint16_t v = dvm_le_get16(r->p + r->off);
   r->off += 2;
   return v;
 }
 static uint32_t rd_u32(dvm_rd *r) {
+  assert(r->len - r->off >= 4 && r->off <= r->len);
   uint32_t v = dvm_le_get32(r->p + r->off);
   r->off += 4;
   return v;
 }
 static uint64_t rd_u64(dvm_rd *r) {
+  assert(r->len - r->off >= 8 && r->off <= r->len);
   uint64_t v = dvm_le_get64(r->p + r->off);
   r->off += 8;
   return v;
