@@ -69,7 +69,7 @@ static int load_bytes(const char *hex, const char *file, uint8_t **buf, size_t *
       return -1;
     }
   } else if (hex) {
-    if (dvm_cli_parse_hex(hex, buf, len, err, sizeof err)) {
+    if (dvm_hex_parse_loose(hex, buf, len, err, sizeof err)) {
       fprintf(stderr, "dvm exec: %s: %s\n", what, err);
       return -1;
     }

@@ -101,7 +101,7 @@ int dvm_cli_cmd_replay(int argc, char **argv) {
     size_t bl = 0;
     char he[64];
     if (!strncmp(trace_hex, "0x", 2)) trace_hex += 2;
-    int bad = strlen(trace_hex) != 64 || dvm_cli_parse_hex(trace_hex, &b, &bl, he, sizeof he) || bl != 32;
+    int bad = strlen(trace_hex) != 64 || dvm_hex_parse_loose(trace_hex, &b, &bl, he, sizeof he) || bl != 32;
     if (!bad) memcpy(tx, b, 32);
     free(b);
     if (bad) {

@@ -183,7 +183,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
     if (rc) {
       dvm_state_overlay_pop(x->ov, 0);
       if (rc < 0) return rc;
-      fail(out, rc == 1 ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW);
+      fail(out, rc == RT_MOVED_SHORT ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW);
       return 0;
     }
   }

@@ -21,20 +21,8 @@ int rt_errf(dvm_rt_chain *c, const char *fmt, ...) {
   return 0;
 }
 
-const char *dvm_rt_strerror(int code) {
-  switch (code) {
-  case DVM_RT_OK: return "ok";
-  case DVM_RT_ERR_ARG: return "invalid argument";
-  case DVM_RT_ERR_STATE: return "state store failure";
-  case DVM_RT_ERR_TX: return "invalid transaction";
-  case DVM_RT_ERR_BLOCK: return "invalid block";
-  case DVM_RT_ERR_GENESIS: return "genesis error";
-  case DVM_RT_ERR_NOMEM: return "out of memory";
-  case DVM_RT_ERR_NOTFOUND: return "not found";
-  case DVM_RT_ERR_FULL: return "block full";
-  default: return "unknown error";
-  }
-}
+/* Any code of any library: the one error space (base/errors.def). */
+const char *dvm_rt_strerror(int code) { return dvm_strerror(code); }
 
 const char *dvm_rt_fail_name(int d) {
   static const char *const n[] = {"none", "no_contract", "no_method", "depth", "reentrancy",

@@ -10,23 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *dvm_state_strerror(int code) {
-  switch (code) {
-  case DVM_STATE_OK: return "ok";
-  case DVM_STATE_NOTFOUND: return "not found";
-  case DVM_STATE_ERR_ARG: return "invalid argument";
-  case DVM_STATE_ERR_NOMEM: return "out of memory";
-  case DVM_STATE_ERR_SIZE: return "key or value length out of range";
-  case DVM_STATE_ERR_LMDB: return "LMDB failure";
-  case DVM_STATE_ERR_FAILED: return "store failed earlier; reset it before writing";
-  case DVM_STATE_ERR_CORRUPT: return "stored state metadata corrupt or root mismatch";
-  case DVM_STATE_ERR_HEIGHT: return "block height is not the next one";
-  case DVM_STATE_ERR_BUSY: return "busy: the store has an overlay, or map growth waited for views";
-  case DVM_STATE_ERR_MAPFULL: return "LMDB map full at its maximum size";
-  case DVM_STATE_ERR_THREAD: return "cannot start a worker thread";
-  default: return "unknown state error";
-  }
-}
+const char *dvm_state_strerror(int code) { return dvm_strerror(code); }
 
 const char *dvm_state_store_errmsg(const dvm_state_store *s) { return s->errmsg; }
 
@@ -37,12 +21,6 @@ void dvm_state_store_opts_default(dvm_state_store_opts *o) {
   o->map_size_max = sizeof(size_t) >= 8 ? (size_t)1 << 40 : (size_t)1 << 30;
   o->threads = 0;
   o->no_sync = 0;
-}
-
-static uint64_t get_u64le(const uint8_t *b) {
-  uint64_t x = 0;
-  for (int i = 7; i >= 0; i--) x = x << 8 | b[i];
-  return x;
 }
 
 static MDB_val mval(const void *p, size_t n) {
@@ -71,7 +49,7 @@ int dvm_state__meta_read(dvm_state_store *s, MDB_txn *txn, uint64_t *height, uin
   if (vh.mv_size != 8 || vr.mv_size != DVM_STATE_ROOT_BYTES || vs.mv_size != DVM_STATE_LTHASH_BYTES)
     return DVM_STATE_ERR_CORRUPT;
   uint8_t check[DVM_STATE_ROOT_BYTES];
-  *height = get_u64le(vh.mv_data);
+  *height = dvm_le_get64(vh.mv_data);
   dvm_state_lthash_decode(sum, vs.mv_data);
   dvm_state_lthash_root(sum, check);
   if (memcmp(check, vr.mv_data, sizeof check)) return DVM_STATE_ERR_CORRUPT;
