@@ -315,3 +315,24 @@ int dvm_rt_receipt_decode(const uint8_t *buf, size_t len, dvm_rt_receipt *r) {
 }
 
 void dvm_rt_receipt_free(dvm_rt_receipt *r) { dvm_tx_receipt_free(r); }
+
+/* The genesis document the chain was started from (META). */
+int dvm_rt_chain_genesis_json(dvm_rt_chain *c, char **json, size_t *len) {
+  rt_read rd;
+  dvm_state_bytes v;
+  int rc = rt_read_begin(c, &rd);
+  if (rc) return rc;
+  rc = dvm_state_view_get(rd.view, DVM_STATE_T_META, RT_META_GENESIS, strlen(RT_META_GENESIS), &v);
+  if (rc == DVM_STATE_OK) {
+    *json = malloc(v.len + 1);
+    if (*json) {
+      memcpy(*json, v.data, v.len);
+      (*json)[v.len] = 0;
+      *len = v.len;
+    }
+  }
+  rt_read_end(&rd);
+  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_GENESIS;
+  if (rc) return rt_state_err(rc);
+  return *json ? DVM_RT_OK : DVM_RT_ERR_NOMEM;
+}

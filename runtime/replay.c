@@ -29,126 +29,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rt_private.h"
+#include "replay_int.h"
 
-#define META_GENESIS "chain.genesis"
-
-struct dvm_rt_replay {
-  dvm_state_store *src;
-  int own_src;
-  dvm_rt_replay_opts o;
-  char parent[PATH_MAX / 2];
-  char *genesis;
-  size_t genesis_len;
-  uint64_t head, from, to, next;
-  uint8_t head_root[32];
-  int has_trace;
-  uint8_t trace_id[32];
-  uint64_t trace_h;
-  uint32_t trace_i;
-  dvm_rt_chain *fresh;
-  char fresh_dir[PATH_MAX];
-  int over;
-  char err[256];
-};
-
-__attribute__((format(printf, 2, 3))) static int rerr(dvm_rt_replay *r, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(r->err, sizeof r->err, fmt, ap);
-  va_end(ap);
-  return 0;
-}
 
 const char *dvm_rt_replay_errmsg(const dvm_rt_replay *r) { return r ? r->err : ""; }
 
-/* ---- text helpers ---- */
-
-/* Hex of n bytes into out (cap bytes), cut with "...(N bytes)" when long. */
-static void hexcut(char *out, size_t cap, const uint8_t *b, size_t n) {
-  size_t room = cap > 24 ? (cap - 24) / 2 : 0;
-  size_t m = n <= (cap - 1) / 2 ? n : room;
-  for (size_t i = 0; i < m; i++) snprintf(out + 2 * i, 3, "%02x", b[i]);
-  out[2 * m] = 0;
-  if (m < n) snprintf(out + 2 * m, cap - 2 * m, "...(%zu bytes)", n);
-}
-
-static void hex32(char out[65], const uint8_t b[32]) { dvm_hex_encode(b, 32, out); }
-
-/* ---- source reads: one short view each ---- */
-
-static int src_get(dvm_rt_replay *r, unsigned table, const void *key, size_t klen, uint8_t **out, size_t *len) {
-  dvm_state_view *v;
-  dvm_state_bytes b;
-  *out = NULL;
-  *len = 0;
-  int rc = dvm_state_view_begin(r->src, &v);
-  if (rc) return rerr(r, "data directory: read view: %s", dvm_state_strerror(rc)), DVM_RT_ERR_STATE;
-  rc = dvm_state_view_get(v, table, key, klen, &b);
-  if (rc == DVM_STATE_OK) {
-    *out = malloc(b.len ? b.len : 1);
-    if (!*out) rc = DVM_STATE_ERR_NOMEM;
-    else {
-      if (b.len) memcpy(*out, b.data, b.len);
-      *len = b.len;
-    }
-  }
-  dvm_state_view_end(v);
-  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_NOTFOUND;
-  if (rc == DVM_STATE_ERR_NOMEM) return DVM_RT_ERR_NOMEM;
-  if (rc) return rerr(r, "data directory: read: %s", dvm_state_strerror(rc)), DVM_RT_ERR_STATE;
-  return DVM_RT_OK;
-}
-
-static void be64(uint8_t out[8], uint64_t v) {
-  for (int i = 0; i < 8; i++) out[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
-static int src_block(dvm_rt_replay *r, uint64_t h, uint8_t **out, size_t *len) {
-  uint8_t key[8];
-  be64(key, h);
-  return src_get(r, DVM_STATE_T_BLOCKS, key, 8, out, len);
-}
-
-/* ---- fresh chains ---- */
-
-static void remove_dir(const char *dir) {
-  char p[PATH_MAX + 16];
-  snprintf(p, sizeof p, "%s/data.mdb", dir);
-  unlink(p);
-  snprintf(p, sizeof p, "%s/lock.mdb", dir);
-  unlink(p);
-  rmdir(dir);
-}
-
-static int fresh_open(dvm_rt_replay *r, dvm_rt_chain **out, char dir[PATH_MAX]) {
-  char e[256];
-  dvm_rt_chain_opts co = {64u << 20, r->o.threads, 0};
-  *out = NULL;
-  snprintf(dir, PATH_MAX, "%s/dvm-replay-XXXXXX", r->parent);
-  if (!mkdtemp(dir)) return rerr(r, "%s: mkdtemp: %s", dir, strerror(errno)), DVM_RT_ERR_STATE;
-  int rc = rt_chain_open(dir, &co, 1, out, e); /* scratch: no fsync per block */
-  if (rc) {
-    rerr(r, "fresh state: %s", e);
-    remove_dir(dir);
-    return rc;
-  }
-  if ((rc = dvm_rt_chain_genesis(*out, r->genesis, r->genesis_len))) {
-    rerr(r, "genesis of the data directory: %.200s", dvm_rt_chain_errmsg(*out));
-    dvm_rt_chain_close(*out);
-    *out = NULL;
-    remove_dir(dir);
-    return rc;
-  }
-  return DVM_RT_OK;
-}
-
-static void fresh_close(dvm_rt_chain **c, const char *dir) {
-  if (!*c) return;
-  dvm_rt_chain_close(*c);
-  *c = NULL;
-  remove_dir(dir);
-}
 
 /* ---- the observer of one block's execution ---- */
 
@@ -189,100 +74,6 @@ typedef struct obs_ctx {
   watch *w;
 } obs_ctx;
 
-static void set_div(dvm_rt_divergence *d, uint64_t h, int64_t index, const uint8_t *id, const char *what) {
-  memset(d, 0, sizeof *d);
-  d->height = h;
-  d->index = index;
-  if (id) memcpy(d->tx_id, id, 32);
-  snprintf(d->what, sizeof d->what, "%s", what);
-}
-
-/* The first field where two encoded receipts differ. */
-static void receipt_diff(dvm_rt_divergence *d, const uint8_t *eb, size_t el, const uint8_t *ab, size_t al) {
-  dvm_rt_receipt e, a;
-  char *w = d->what, *x = d->expected, *y = d->actual;
-  size_t wn = sizeof d->what, xn = sizeof d->expected, yn = sizeof d->actual;
-  if (dvm_rt_receipt_decode(eb, el, &e)) {
-    snprintf(w, wn, "receipt encoding");
-    hexcut(x, xn, eb, el);
-    hexcut(y, yn, ab, al);
-    snprintf(d->detail, sizeof d->detail, "the stored receipt does not decode");
-    return;
-  }
-  if (dvm_rt_receipt_decode(ab, al, &a)) { /* cannot happen: we encoded it */
-    dvm_rt_receipt_free(&e);
-    snprintf(w, wn, "receipt encoding");
-    hexcut(x, xn, eb, el);
-    hexcut(y, yn, ab, al);
-    return;
-  }
-#define U(field, name)                                                                   \
-  if (e.field != a.field) {                                                              \
-    snprintf(w, wn, "receipt.%s", name);                                                 \
-    snprintf(x, xn, "%" PRIu64, (uint64_t)e.field);                                      \
-    snprintf(y, yn, "%" PRIu64, (uint64_t)a.field);                                      \
-    goto out;                                                                            \
-  }
-#define B(ep, ap, n1, n2, name)                                                          \
-  if ((n1) != (n2) || ((n1) != 0 && memcmp((ep), (ap), (n1)))) {                              \
-    snprintf(w, wn, "%s", name);                                                         \
-    hexcut(x, xn, (ep), (n1));                                                           \
-    hexcut(y, yn, (ap), (n2));                                                           \
-    goto out;                                                                            \
-  }
-  B(e.tx_id, a.tx_id, 32, 32, "receipt.tx_id");
-  U(height, "height");
-  U(index, "index");
-  U(kind, "kind");
-  U(status, "status");
-  U(gas_used, "gas_used");
-  U(fee, "fee");
-  U(has_contract, "has_contract");
-  B(e.contract, a.contract, 32, 32, "receipt.contract");
-  U(ncalls, "ncalls");
-  for (unsigned i = 0; i < e.ncalls; i++) {
-    dvm_rt_call_receipt *ec = &e.calls[i], *ac = &a.calls[i];
-    char nm[64];
-#define CU(field)                                                                        \
-    if (ec->field != ac->field) {                                                        \
-      snprintf(nm, sizeof nm, "calls[%u]." #field, i);                                   \
-      snprintf(w, wn, "receipt.%s", nm);                                                 \
-      snprintf(x, xn, "%" PRIu64, (uint64_t)ec->field);                                  \
-      snprintf(y, yn, "%" PRIu64, (uint64_t)ac->field);                                  \
-      goto out;                                                                          \
-    }
-    CU(status);
-    CU(trap);
-    CU(pc);
-    CU(detail);
-    CU(gas_used);
-    CU(r0);
-    snprintf(nm, sizeof nm, "receipt.calls[%u].return_data", i);
-    B(ec->ret, ac->ret, ec->ret_len, ac->ret_len, nm);
-    CU(nlogs);
-    for (unsigned k = 0; k < ec->nlogs; k++) {
-      const dvm_rt_log_view *el_ = &ec->logs[k], *al_ = &ac->logs[k];
-      snprintf(nm, sizeof nm, "receipt.calls[%u].logs[%u].contract", i, k);
-      B(el_->contract, al_->contract, 32, 32, nm);
-      snprintf(nm, sizeof nm, "receipt.calls[%u].logs[%u].topics", i, k);
-      size_t et = 32u * (size_t)el_->ntopics, at = 32u * (size_t)al_->ntopics;
-      B(el_->topics, al_->topics, et, at, nm);
-      snprintf(nm, sizeof nm, "receipt.calls[%u].logs[%u].data", i, k);
-      B(el_->data, al_->data, el_->data_len, al_->data_len, nm);
-    }
-#undef CU
-  }
-  /* Decoded fields all equal: the encodings differ elsewhere. */
-  snprintf(w, wn, "receipt bytes");
-  hexcut(x, xn, eb, el);
-  hexcut(y, yn, ab, al);
-out:
-  dvm_rt_receipt_free(&e);
-  dvm_rt_receipt_free(&a);
-#undef U
-#undef B
-}
-
 static void on_tx(void *ctx, uint32_t index, const dvm_tx *tx, const uint8_t *receipt, size_t len) {
   obs_ctx *o = ctx;
   if (o->tracer && (int64_t)index == o->trace_index) {
@@ -299,15 +90,15 @@ static void on_tx(void *ctx, uint32_t index, const dvm_tx *tx, const uint8_t *re
     int g = dvm_state_view_get(o->sview, DVM_STATE_T_RECEIPTS, tx->id, 32, &sb);
     if (g == DVM_STATE_NOTFOUND) {
       o->mismatch = 1;
-      set_div(o->div, o->height, index, tx->id, "receipt");
+      rt_replay_set_div(o->div, o->height, index, tx->id, "receipt");
       snprintf(o->div->expected, sizeof o->div->expected, "(no stored receipt)");
-      hexcut(o->div->actual, sizeof o->div->actual, receipt, len);
+      rt_replay_hexcut(o->div->actual, sizeof o->div->actual, receipt, len);
     } else if (g) {
       o->read_err = g;
     } else if (sb.len != len || memcmp(sb.data, receipt, len)) {
       o->mismatch = 1;
-      set_div(o->div, o->height, index, tx->id, "receipt");
-      receipt_diff(o->div, sb.data, sb.len, receipt, len);
+      rt_replay_set_div(o->div, o->height, index, tx->id, "receipt");
+      rt_replay_receipt_diff(o->div, sb.data, sb.len, receipt, len);
     }
   }
   if (o->w && !o->w->err) {
@@ -352,14 +143,14 @@ static void write_summary(obs_ctx *o, const uint8_t root[32]) {
   if (!deciding && rc.ncalls) deciding = &rc.calls[rc.ncalls - 1];
   out[0] = 0;
   if (deciding) {
-    hexcut(out, sizeof out, deciding->ret, deciding->ret_len);
+    rt_replay_hexcut(out, sizeof out, deciding->ret, deciding->ret_len);
     if (deciding->status == DVM_RT_CALL_TRAP)
       snprintf(err, sizeof err, ",\"error\":\"%s\",\"errorPc\":%" PRIu32, dvm_vm_trap_name(deciding->trap), deciding->pc);
     else if (deciding->status == DVM_RT_CALL_FAILED)
       snprintf(err, sizeof err, ",\"error\":\"%s\"", dvm_rt_fail_name(deciding->detail));
   }
-  hex32(rh, root);
-  hex32(idh, o->trace_id);
+  rt_replay_hex32(rh, root);
+  rt_replay_hex32(idh, o->trace_id);
   int n = snprintf(line, sizeof line,
                    "{\"stateRoot\":\"%s\",\"output\":\"%s\",\"gasUsed\":%" PRIu64 ",\"status\":\"%s\"%s,\"tx\":\"%s\","
                    "\"block\":%" PRIu64 ",\"index\":%" PRId64 ",\"steps\":%" PRIu64 "}",
@@ -400,7 +191,7 @@ static int apply_observed(dvm_rt_chain *c, const uint8_t *blk, size_t len, obs_c
     o->mismatch = 1;
     dvm_tx_block b;
     char e[160];
-    set_div(o->div, o->height, ob.invalid_index, NULL, "transaction validity");
+    rt_replay_set_div(o->div, o->height, ob.invalid_index, NULL, "transaction validity");
     if (dvm_tx_block_decode(blk, len, &b, e, sizeof e) == DVM_TX_OK) {
       if ((uint64_t)ob.invalid_index < b.tx_count) memcpy(o->div->tx_id, b.txs[ob.invalid_index].id, 32);
       dvm_tx_block_free(&b);
@@ -418,7 +209,7 @@ static int apply_observed(dvm_rt_chain *c, const uint8_t *blk, size_t len, obs_c
 static int pass_run(dvm_rt_replay *r, uint64_t upto, dvm_rt_tracer *tracer, int64_t trace_i, watch *w) {
   dvm_rt_chain *c;
   char dir[PATH_MAX];
-  int rc = fresh_open(r, &c, dir);
+  int rc = rt_replay_fresh_open(r, &c, dir);
   if (rc) return rc;
   if (w) { /* the value genesis left */
     dvm_state_bytes v;
@@ -446,21 +237,21 @@ static int pass_run(dvm_rt_replay *r, uint64_t upto, dvm_rt_tracer *tracer, int6
       o.trace_index = trace_i;
       o.abort_commit = 1;
     }
-    if ((rc = src_block(r, h, &blk, &len))) {
-      if (rc == DVM_RT_ERR_NOTFOUND) rerr(r, "block %" PRIu64 " is not stored", h);
+    if ((rc = rt_replay_src_block(r, h, &blk, &len))) {
+      if (rc == DVM_RT_ERR_NOTFOUND) rt_replay_rerr(r, "block %" PRIu64 " is not stored", h);
       break;
     }
     rc = apply_observed(c, blk, len, &o, 0, NULL);
     free(blk);
     free(o.trace_receipt);
     if (h == upto && tracer && rc == DVM_RT_ERR_BLOCK && o.traced) rc = DVM_RT_OK; /* aborted on purpose */
-    else if (rc) rerr(r, "re-executing block %" PRIu64 ": %.200s", h, dvm_rt_chain_errmsg(c));
+    else if (rc) rt_replay_rerr(r, "re-executing block %" PRIu64 ": %.200s", h, dvm_rt_chain_errmsg(c));
     if (w && w->err) {
       rc = DVM_RT_ERR_STATE;
-      rerr(r, "watching a state key: %s", dvm_state_strerror(w->err));
+      rt_replay_rerr(r, "watching a state key: %s", dvm_state_strerror(w->err));
     }
   }
-  fresh_close(&c, dir);
+  rt_replay_fresh_close(&c, dir);
   return rc;
 }
 
@@ -475,20 +266,20 @@ static int replay_init(dvm_rt_replay *r, char *errbuf) {
   {
     dvm_state_view *v;
     if ((rc = dvm_state_view_begin(r->src, &v))) {
-      rerr(r, "read view: %s", dvm_state_strerror(rc));
+      rt_replay_rerr(r, "read view: %s", dvm_state_strerror(rc));
       goto fail;
     }
     rc = dvm_state_view_last(v, &r->head, r->head_root);
     dvm_state_view_end(v);
     if (rc) {
-      rerr(r, "the data directory has no block (not a chain?)");
+      rt_replay_rerr(r, "the data directory has no block (not a chain?)");
       rc = DVM_RT_ERR_GENESIS;
       goto fail;
     }
   }
-  rc = src_get(r, DVM_STATE_T_META, META_GENESIS, strlen(META_GENESIS), &rec, &reclen);
+  rc = rt_replay_src_get(r, DVM_STATE_T_META, RT_META_GENESIS, strlen(RT_META_GENESIS), &rec, &reclen);
   if (rc) {
-    if (rc == DVM_RT_ERR_NOTFOUND) rerr(r, "the data directory holds no genesis document");
+    if (rc == DVM_RT_ERR_NOTFOUND) rt_replay_rerr(r, "the data directory holds no genesis document");
     rc = rc == DVM_RT_ERR_NOTFOUND ? DVM_RT_ERR_GENESIS : rc;
     goto fail;
   }
@@ -497,29 +288,29 @@ static int replay_init(dvm_rt_replay *r, char *errbuf) {
   r->from = r->o.from ? r->o.from : 1;
   r->to = r->o.to ? r->o.to : r->head;
   if (r->to > r->head) {
-    rerr(r, "--to %" PRIu64 ": the data directory ends at block %" PRIu64, r->to, r->head);
+    rt_replay_rerr(r, "--to %" PRIu64 ": the data directory ends at block %" PRIu64, r->to, r->head);
     rc = DVM_RT_ERR_ARG;
     goto fail;
   }
   if (r->from > r->to + 1) {
-    rerr(r, "--from %" PRIu64 " is past --to %" PRIu64, r->from, r->to);
+    rt_replay_rerr(r, "--from %" PRIu64 " is past --to %" PRIu64, r->from, r->to);
     rc = DVM_RT_ERR_ARG;
     goto fail;
   }
   if (r->o.trace_tx) {
     dvm_rt_receipt rr;
     memcpy(r->trace_id, r->o.trace_tx, 32);
-    rc = src_get(r, DVM_STATE_T_RECEIPTS, r->trace_id, 32, &rec, &reclen);
+    rc = rt_replay_src_get(r, DVM_STATE_T_RECEIPTS, r->trace_id, 32, &rec, &reclen);
     if (rc) {
       char h[65];
-      hex32(h, r->trace_id);
-      if (rc == DVM_RT_ERR_NOTFOUND) rerr(r, "transaction %s is not in the data directory", h);
+      rt_replay_hex32(h, r->trace_id);
+      if (rc == DVM_RT_ERR_NOTFOUND) rt_replay_rerr(r, "transaction %s is not in the data directory", h);
       goto fail;
     }
     rc = dvm_rt_receipt_decode(rec, reclen, &rr);
     free(rec);
     if (rc) {
-      rerr(r, "the stored receipt of the traced transaction does not decode");
+      rt_replay_rerr(r, "the stored receipt of the traced transaction does not decode");
       rc = DVM_RT_ERR_STATE;
       goto fail;
     }
@@ -528,12 +319,12 @@ static int replay_init(dvm_rt_replay *r, char *errbuf) {
     r->trace_i = rr.index;
     dvm_rt_receipt_free(&rr);
     if (r->trace_h > r->to) {
-      rerr(r, "the traced transaction is in block %" PRIu64 ", past the last block replayed", r->trace_h);
+      rt_replay_rerr(r, "the traced transaction is in block %" PRIu64 ", past the last block replayed", r->trace_h);
       rc = DVM_RT_ERR_ARG;
       goto fail;
     }
   }
-  if ((rc = fresh_open(r, &r->fresh, r->fresh_dir))) goto fail;
+  if ((rc = rt_replay_fresh_open(r, &r->fresh, r->fresh_dir))) goto fail;
   r->next = 0; /* block 0 is compared by the first step */
   (void)b0;
   (void)b0len;
@@ -591,7 +382,7 @@ int dvm_rt_replay_open_chain(dvm_rt_chain *c, const dvm_rt_replay_opts *opts, dv
 
 void dvm_rt_replay_close(dvm_rt_replay *r) {
   if (!r) return;
-  fresh_close(&r->fresh, r->fresh_dir);
+  rt_replay_fresh_close(&r->fresh, r->fresh_dir);
   if (r->own_src) dvm_state_store_close(r->src);
   free(r->genesis);
   free(r);
@@ -604,8 +395,6 @@ void dvm_rt_replay_range(const dvm_rt_replay *r, uint64_t *head, uint64_t *from,
 }
 
 /* ---- the final state comparison ---- */
-
-static const char *const table_name[3] = {"accounts", "code", "storage"};
 
 /* Trace transaction `index` of block h by a pass from genesis. */
 static void trace_by_pass(dvm_rt_replay *r, uint64_t h, int64_t index, dvm_rt_divergence *div) {
@@ -625,7 +414,7 @@ static int compare_state(dvm_rt_replay *r, dvm_rt_divergence *div, dvm_rt_replay
   uint8_t vroot[32], froot[32];
   if ((rc = dvm_state_view_begin(r->src, &sv)) || (rc = dvm_state_view_begin(r->fresh->store, &fv))) {
     dvm_state_view_end(sv);
-    return rerr(r, "read view: %s", dvm_state_strerror(rc)), DVM_RT_ERR_STATE;
+    return rt_replay_rerr(r, "read view: %s", dvm_state_strerror(rc)), DVM_RT_ERR_STATE;
   }
   if (dvm_state_view_last(sv, &vh, vroot) || vh != r->head) {
     /* A live node committed more blocks: its state is no longer the
@@ -637,59 +426,20 @@ static int compare_state(dvm_rt_replay *r, dvm_rt_divergence *div, dvm_rt_replay
   }
   dvm_state_view_last(fv, NULL, froot);
   uint64_t entries = 0;
-  for (table = 0; table < DVM_STATE_TABLES && !found; table++) {
-    dvm_state_bytes sk = {0}, sv_ = {0}, fk = {0}, fv_ = {0};
-    int sr = dvm_state_view_next(sv, table, NULL, 0, &sk, &sv_);
-    int fr = dvm_state_view_next(fv, table, NULL, 0, &fk, &fv_);
-    for (;;) {
-      if ((sr && sr != DVM_STATE_NOTFOUND) || (fr && fr != DVM_STATE_NOTFOUND)) {
-        rc = sr && sr != DVM_STATE_NOTFOUND ? sr : fr;
-        dvm_state_view_end(sv);
-        dvm_state_view_end(fv);
-        return rerr(r, "reading the state: %s", dvm_state_strerror(rc)), DVM_RT_ERR_STATE;
-      }
-      if (sr == DVM_STATE_NOTFOUND && fr == DVM_STATE_NOTFOUND) break;
-      int cmp;
-      if (sr == DVM_STATE_NOTFOUND) cmp = 1;
-      else if (fr == DVM_STATE_NOTFOUND) cmp = -1;
-      else {
-        size_t m = sk.len < fk.len ? sk.len : fk.len;
-        cmp = memcmp(sk.data, fk.data, m);
-        if (!cmp) cmp = sk.len < fk.len ? -1 : sk.len > fk.len;
-      }
-      if (cmp == 0 && sv_.len == fv_.len && (!sv_.len || !memcmp(sv_.data, fv_.data, sv_.len))) {
-        entries++;
-        memcpy(key, sk.data, sk.len);
-        klen = sk.len;
-        sr = dvm_state_view_next(sv, table, key, klen, &sk, &sv_);
-        fr = dvm_state_view_next(fv, table, key, klen, &fk, &fv_);
-        continue;
-      }
-      /* The first difference: stored (expected) against replayed (actual). */
-      found = 1;
-      set_div(div, r->head, -1, NULL, "state entry");
-      const dvm_state_bytes *k = cmp <= 0 ? &sk : &fk;
-      memcpy(key, k->data, k->len);
-      klen = k->len;
-      char kh[200];
-      hexcut(kh, sizeof kh, key, klen);
-      if (cmp <= 0) hexcut(div->expected, sizeof div->expected, sv_.data, sv_.len);
-      else snprintf(div->expected, sizeof div->expected, "(absent)");
-      if (cmp >= 0) hexcut(div->actual, sizeof div->actual, fv_.data, fv_.len);
-      else snprintf(div->actual, sizeof div->actual, "(absent)");
-      snprintf(div->detail, sizeof div->detail, "table %s, key %s", table_name[table], kh);
-      break;
-    }
-    if (found) break;
+  rc = rt_replay_state_diff(sv, fv, r->head, div, &table, key, &klen, &entries, &found);
+  if (rc) {
+    dvm_state_view_end(sv);
+    dvm_state_view_end(fv);
+    return rt_replay_rerr(r, "reading the state: %s", dvm_state_strerror(rc)), DVM_RT_ERR_STATE;
   }
   dvm_state_view_end(sv);
   dvm_state_view_end(fv);
   info->state_entries = entries;
   if (!found) {
     if (memcmp(vroot, froot, 32)) {
-      set_div(div, r->head, -1, NULL, "stored state root");
-      hex32(div->expected, vroot);
-      hex32(div->actual, froot);
+      rt_replay_set_div(div, r->head, -1, NULL, "stored state root");
+      rt_replay_hex32(div->expected, vroot);
+      rt_replay_hex32(div->actual, froot);
       snprintf(div->detail, sizeof div->detail, "every state entry matches; the stored root (META) does not");
       return DVM_RT_REPLAY_DIVERGED;
     }
@@ -703,7 +453,7 @@ static int compare_state(dvm_rt_replay *r, dvm_rt_divergence *div, dvm_rt_replay
   w.key = key;
   w.klen = klen;
   w.index = -1;
-  fresh_close(&r->fresh, r->fresh_dir);
+  rt_replay_fresh_close(&r->fresh, r->fresh_dir);
   rc = pass_run(r, r->head, NULL, -1, &w);
   free(w.val);
   if (rc) return rc;
@@ -730,27 +480,27 @@ static int compare_state(dvm_rt_replay *r, dvm_rt_divergence *div, dvm_rt_replay
 static int step_genesis(dvm_rt_replay *r, dvm_rt_divergence *div) {
   uint8_t *s, *f;
   size_t sl, fl;
-  int rc = src_block(r, 0, &s, &sl);
-  if (rc) return rerr(r, "block 0 is not stored"), rc == DVM_RT_ERR_NOTFOUND ? DVM_RT_ERR_STATE : rc;
+  int rc = rt_replay_src_block(r, 0, &s, &sl);
+  if (rc) return rt_replay_rerr(r, "block 0 is not stored"), rc == DVM_RT_ERR_NOTFOUND ? DVM_RT_ERR_STATE : rc;
   if ((rc = dvm_rt_chain_block(r->fresh, 0, &f, &fl))) {
     free(s);
-    return rerr(r, "fresh block 0: %s", dvm_rt_strerror(rc)), rc;
+    return rt_replay_rerr(r, "fresh block 0: %s", dvm_rt_strerror(rc)), rc;
   }
   int same = sl == fl && !memcmp(s, f, sl);
   if (!same) {
     dvm_tx_block_header hs, hf;
     char e[128];
-    set_div(div, 0, -1, NULL, "genesis block");
+    rt_replay_set_div(div, 0, -1, NULL, "genesis block");
     if (!dvm_tx_block_header_decode(s, sl < DVM_BLOCK_HEADER_BYTES ? sl : DVM_BLOCK_HEADER_BYTES, &hs, e, sizeof e) &&
         !dvm_tx_block_header_decode(f, DVM_BLOCK_HEADER_BYTES, &hf, e, sizeof e) &&
         memcmp(hs.state_root, hf.state_root, 32)) {
       snprintf(div->what, sizeof div->what, "header.state_root");
-      hex32(div->expected, hs.state_root);
-      hex32(div->actual, hf.state_root);
+      rt_replay_hex32(div->expected, hs.state_root);
+      rt_replay_hex32(div->actual, hf.state_root);
       snprintf(div->detail, sizeof div->detail, "the genesis document does not give the stored block 0");
     } else {
-      hexcut(div->expected, sizeof div->expected, s, sl);
-      hexcut(div->actual, sizeof div->actual, f, fl);
+      rt_replay_hexcut(div->expected, sizeof div->expected, s, sl);
+      rt_replay_hexcut(div->actual, sizeof div->actual, f, fl);
     }
   }
   free(s);
@@ -770,9 +520,9 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
   o.height = h;
   o.div = div;
   o.trace_index = -1;
-  rc = src_block(r, h, &blk, &len);
+  rc = rt_replay_src_block(r, h, &blk, &len);
   if (rc == DVM_RT_ERR_NOTFOUND) {
-    set_div(div, h, -1, NULL, "block record");
+    rt_replay_set_div(div, h, -1, NULL, "block record");
     snprintf(div->expected, sizeof div->expected, "(missing)");
     snprintf(div->actual, sizeof div->actual, "block %" PRIu64 " (the head is %" PRIu64 ")", h, r->head);
     return DVM_RT_REPLAY_DIVERGED;
@@ -780,8 +530,8 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
   if (rc) return rc;
   /* The header here; the whole block is decoded by the apply. */
   if (dvm_tx_block_header_decode(blk, len < DVM_BLOCK_HEADER_BYTES ? len : DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e)) {
-    set_div(div, h, -1, NULL, "block encoding");
-    hexcut(div->expected, sizeof div->expected, blk, len);
+    rt_replay_set_div(div, h, -1, NULL, "block encoding");
+    rt_replay_hexcut(div->expected, sizeof div->expected, blk, len);
     snprintf(div->actual, sizeof div->actual, "(does not decode)");
     snprintf(div->detail, sizeof div->detail, "%s", e);
     free(blk);
@@ -789,22 +539,22 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
   }
   dvm_rt_chain_head(r->fresh, NULL, last, NULL, NULL);
   if (hd.height != h) {
-    set_div(div, h, -1, NULL, "header.height");
+    rt_replay_set_div(div, h, -1, NULL, "header.height");
     snprintf(div->expected, sizeof div->expected, "%" PRIu64, hd.height);
     snprintf(div->actual, sizeof div->actual, "%" PRIu64, h);
     goto done;
   }
   if (memcmp(hd.parent, last, 32)) {
-    set_div(div, h, -1, NULL, "header.parent");
-    hex32(div->expected, hd.parent);
-    hex32(div->actual, last);
+    rt_replay_set_div(div, h, -1, NULL, "header.parent");
+    rt_replay_hex32(div->expected, hd.parent);
+    rt_replay_hex32(div->actual, last);
     snprintf(div->detail, sizeof div->detail, "the replayed block %" PRIu64 " has another hash", h - 1);
     goto done;
   }
   /* One read view of the source for the block's receipts (another store
    * than the one the apply commits to). */
   if (compare && (rc = dvm_state_view_begin(r->src, &o.sview))) {
-    rerr(r, "data directory: read view: %s", dvm_state_strerror(rc));
+    rt_replay_rerr(r, "data directory: read view: %s", dvm_state_strerror(rc));
     rc = DVM_RT_ERR_STATE;
     goto err;
   }
@@ -819,7 +569,7 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
   o.sview = NULL;
   dvm_rt_tracer_free(t);
   if (o.read_err) {
-    rerr(r, "data directory: receipt: %s", dvm_state_strerror(o.read_err));
+    rt_replay_rerr(r, "data directory: receipt: %s", dvm_state_strerror(o.read_err));
     rc = DVM_RT_ERR_STATE;
     goto err;
   }
@@ -834,24 +584,24 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
   }
   if (!o.mismatch) {
     if (rc != DVM_RT_ERR_BLOCK) {
-      rerr(r, "block %" PRIu64 ": %.200s", h, dvm_rt_chain_errmsg(r->fresh));
+      rt_replay_rerr(r, "block %" PRIu64 ": %.200s", h, dvm_rt_chain_errmsg(r->fresh));
       goto err;
     }
     const dvm_tx_block_header *x = &hd, *g = &o.header;
-    set_div(div, h, -1, NULL, "block");
+    rt_replay_set_div(div, h, -1, NULL, "block");
     if (o.has_header && memcmp(x->tx_root, g->tx_root, 32)) {
       snprintf(div->what, sizeof div->what, "header.tx_root");
-      hex32(div->expected, x->tx_root);
-      hex32(div->actual, g->tx_root);
+      rt_replay_hex32(div->expected, x->tx_root);
+      rt_replay_hex32(div->actual, g->tx_root);
     } else if (o.has_header && memcmp(x->state_root, g->state_root, 32)) {
       snprintf(div->what, sizeof div->what, "header.state_root");
-      hex32(div->expected, x->state_root);
-      hex32(div->actual, g->state_root);
+      rt_replay_hex32(div->expected, x->state_root);
+      rt_replay_hex32(div->actual, g->state_root);
       snprintf(div->detail, sizeof div->detail, "every receipt matches; roots are per block");
     } else if (o.has_header && memcmp(x->receipts_root, g->receipts_root, 32)) {
       snprintf(div->what, sizeof div->what, "header.receipts_root");
-      hex32(div->expected, x->receipts_root);
-      hex32(div->actual, g->receipts_root);
+      rt_replay_hex32(div->expected, x->receipts_root);
+      rt_replay_hex32(div->actual, g->receipts_root);
     } else {
       snprintf(div->expected, sizeof div->expected, "a block that applies");
       snprintf(div->actual, sizeof div->actual, "%.300s", dvm_rt_chain_errmsg(r->fresh));
@@ -887,7 +637,7 @@ int dvm_rt_replay_step(dvm_rt_replay *r, dvm_rt_replay_step_info *info, dvm_rt_d
   memset(div, 0, sizeof *div);
   div->index = -1;
   info->last = r->to;
-  if (r->over) return rerr(r, "the replay is over"), DVM_RT_ERR_ARG;
+  if (r->over) return rt_replay_rerr(r, "the replay is over"), DVM_RT_ERR_ARG;
   uint64_t h = r->next;
   info->height = h;
   info->compared = h >= r->from;
@@ -924,30 +674,10 @@ int dvm_rt_chain_trace_tx(dvm_rt_chain *c, const uint8_t tx_id[32], dvm_rt_trace
     dvm_rt_replay_close(r);
     return rc;
   }
-  fresh_close(&r->fresh, r->fresh_dir); /* pass_run opens its own */
+  rt_replay_fresh_close(&r->fresh, r->fresh_dir); /* pass_run opens its own */
   rc = pass_run(r, r->trace_h, t, r->trace_i, NULL);
   if (rc && errbuf) snprintf(errbuf, 256, "%s", r->err);
   dvm_rt_tracer_free(t);
   dvm_rt_replay_close(r);
   return rc;
-}
-
-int dvm_rt_chain_genesis_json(dvm_rt_chain *c, char **json, size_t *len) {
-  rt_read rd;
-  dvm_state_bytes v;
-  int rc = rt_read_begin(c, &rd);
-  if (rc) return rc;
-  rc = dvm_state_view_get(rd.view, DVM_STATE_T_META, META_GENESIS, strlen(META_GENESIS), &v);
-  if (rc == DVM_STATE_OK) {
-    *json = malloc(v.len + 1);
-    if (*json) {
-      memcpy(*json, v.data, v.len);
-      (*json)[v.len] = 0;
-      *len = v.len;
-    }
-  }
-  rt_read_end(&rd);
-  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_GENESIS;
-  if (rc) return rt_state_err(rc);
-  return *json ? DVM_RT_OK : DVM_RT_ERR_NOMEM;
 }
