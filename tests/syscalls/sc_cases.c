@@ -33,7 +33,7 @@
  *   :: logs N                   N logs already in the transaction
  *   :: depth N                  contract frames already on the stack (default 1)
  * Expectations (the interpreters must also agree on all of it):
- *   -> r0 V | -> trap KIND [pc N] | -> return HEX | -> revert HEX
+ *   -> r0 V | -> trap KIND [pc N] | -> return HEX | -> revert HEX | -> retlen N | -> revlen N
  *   -> detail N           syscall_arg detail
  *   -> gas N              gas used in all;  -> sysgas N  gas charged by syscalls
  *   -> fault ADDR SIZE read|write
@@ -42,7 +42,8 @@
  *   -> storage_of BB KEY VAL|absent;  -> balance BB ASSET AMOUNT
  * Numbers may be written NAME, NAME+N or NAME-N with the limits of this
  * build (HEAPCAP, LOGS, DEPTH, KEYMAX, VALMAX, RETMAX, LOGDATA, TOPICS),
- * so the same cases run in the DVM_TEST_LIMITS build. */
+ * and $NAME (or $NAME+N) in the assembly likewise, so the same cases run
+ * in the DVM_TEST_LIMITS build. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -89,27 +90,40 @@ static const struct {
   {"LOGDATA", RT_MAX_LOG_DATA},      {"TOPICS", RT_MAX_TOPICS},
 };
 
+/* A number, a limit's name, or a sum of them: "-1", "0x10", "LOGS-1",
+ * "100+8192", "$RETMAX+10". */
 static int num(const char *s, uint64_t *v) {
-  char *end;
-  for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
-    size_t n = strlen(limits[i].name);
-    if (!strncmp(s, limits[i].name, n)) {
-      *v = limits[i].v;
-      if (!s[n]) return 0;
-      if (s[n] != '+' && s[n] != '-') return -1;
-      uint64_t d = strtoull(s + n + 1, &end, 0);
-      if (*end) return -1;
-      *v = s[n] == '+' ? *v + d : *v - d;
-      return 0;
-    }
-  }
+  uint64_t acc = 0;
+  int sign = 1, first = 1;
+  if (*s == '$') s++;
+  if (*s == '-') sign = -1, s++;
   if (!*s) return -1;
-  if (*s == '-') {
-    *v = (uint64_t)strtoll(s, &end, 0);
-  } else {
-    *v = strtoull(s, &end, 0);
+  while (*s) {
+    uint64_t t;
+    char *end = NULL;
+    size_t i, n = 0;
+    for (i = 0; i < sizeof limits / sizeof *limits; i++) {
+      n = strlen(limits[i].name);
+      if (!strncmp(s, limits[i].name, n) && !isalnum((unsigned char)s[n])) break;
+    }
+    if (i < sizeof limits / sizeof *limits) {
+      t = limits[i].v;
+      end = (char *)s + n;
+    } else {
+      if (!isdigit((unsigned char)*s)) return -1;
+      t = strtoull(s, &end, 0);
+    }
+    acc = sign > 0 ? acc + t : acc - t;
+    first = 0;
+    s = end;
+    if (!*s) break;
+    if (*s != '+' && *s != '-') return -1;
+    sign = *s == '+' ? 1 : -1;
+    s++;
   }
-  return *end ? -1 : 0;
+  (void)first;
+  *v = acc;
+  return 0;
 }
 
 /* Hex bytes with optional spaces ("-" is empty). */
@@ -287,6 +301,11 @@ static int run_case(const kase *k, const dvm_vm_program *p, int ref, run *o) {
       free(input);
       input = NULL;
       if (hex_words(w, 1, n, &input, &input_len)) BAD("%s", k->setup[i]);
+    } else if (n == 2 && !strcmp(w[0], "inputzero")) {
+      free(input);
+      if (num(w[1], &a)) BAD("%s", k->setup[i]);
+      input = calloc(a ? a : 1, 1);
+      input_len = a;
     } else if (n >= 1 && !strcmp(w[0], "rodata")) {
       /* handled at load */
     } else if (n == 2 && !strcmp(w[0], "self")) {
@@ -497,6 +516,11 @@ static void check(const kase *k, const run *o) {
           (hl && memcmp(o->ret, h, hl)))
         FAIL("%s: status %d trap %s reverted %d len %u, expected %s of %zu bytes", k->name, r->status,
              dvm_vm_trap_name(r->trap), o->reverted, o->ret_len, w[0], hl);
+    } else if (n == 2 && (!strcmp(w[0], "retlen") || !strcmp(w[0], "revlen"))) {
+      num(w[1], &a);
+      if (r->status != DVM_VM_STATUS_HALT || o->reverted != (w[0][2] == 'v') || o->ret_len != a)
+        FAIL("%s: status %d reverted %d length %u, expected a return of %" PRIu64 " bytes", k->name, r->status,
+             o->reverted, o->ret_len, a);
     } else if (n >= 2 && !strcmp(w[0], "heap")) {
       num(w[1], &a);
       hex_words(w, 2, n, &h, &hl);
@@ -546,6 +570,29 @@ static const uint8_t *rodata_of(const kase *k, uint8_t **buf, size_t *len) {
   return *buf;
 }
 
+/* $NAME, $NAME+N, $NAME-N in the source: the limits of this build. */
+static size_t substitute(const char *in, size_t n, char *out, size_t cap) {
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 32 < cap;) {
+    if (in[i] != '$') {
+      out[o++] = in[i++];
+      continue;
+    }
+    char tok[64];
+    size_t t = 0;
+    i++;
+    while (i < n && t < 63 && (isupper((unsigned char)in[i]) || isdigit((unsigned char)in[i]) ||
+                               ((in[i] == '+' || in[i] == '-') && t && isupper((unsigned char)tok[0]))))
+      tok[t++] = in[i++];
+    tok[t] = 0;
+    uint64_t v = 0;
+    if (num(tok, &v)) FAIL("bad $%s", tok);
+    o += (size_t)snprintf(out + o, cap - o, "%" PRIu64, v);
+  }
+  out[o] = 0;
+  return o;
+}
+
 static void execute(const kase *k) {
   dvm_asm_output out;
   char *diag = NULL;
@@ -553,7 +600,9 @@ static void execute(const kase *k) {
   dvm_vm_error err;
   uint8_t *ro;
   size_t rol;
-  if (dvm_asm_assemble(k->name, k->src, k->src_len, dvm_rt_syscalls(), &out, &diag)) {
+  static char src[16384];
+  size_t src_len = substitute(k->src, k->src_len, src, sizeof src);
+  if (dvm_asm_assemble(k->name, src, src_len, dvm_rt_syscalls(), &out, &diag)) {
     FAIL("%s:%u: %s: does not assemble:\n%s", k->file, k->line, k->name, diag ? diag : "");
     free(diag);
     return;
@@ -596,7 +645,9 @@ static int lint(const kase *k) {
   int result = 0, gas = 0, pc = 1;
   for (unsigned i = 0; i < k->nexpect; i++) {
     const char *e = k->expect[i];
-    if (!strncmp(e, "r0 ", 3) || !strncmp(e, "return", 6) || !strncmp(e, "revert", 6)) result = 1;
+    if (!strncmp(e, "r0 ", 3) || !strncmp(e, "return", 6) || !strncmp(e, "revert", 6) ||
+        !strncmp(e, "retlen", 6) || !strncmp(e, "revlen", 6))
+      result = 1;
     if (!strncmp(e, "trap ", 5)) {
       result = 1;
       pc = strstr(e, " pc ") != NULL;
