@@ -511,7 +511,10 @@ static void check(const kase *k, const run *o) {
              r->fault_access ? "write" : "read", w[1], w[2], w[3]);
     } else if (n >= 1 && (!strcmp(w[0], "return") || !strcmp(w[0], "revert"))) {
       int rev = !strcmp(w[0], "revert");
-      hex_words(w, 1, n, &h, &hl);
+      if (hex_words(w, 1, n, &h, &hl)) {
+        FAIL("%s: bad expectation '%s'", k->name, k->expect[i]);
+        continue;
+      }
       if (r->status != DVM_VM_STATUS_HALT || o->reverted != rev || o->ret_len != hl ||
           (hl && memcmp(o->ret, h, hl)))
         FAIL("%s: status %d trap %s reverted %d len %u, expected %s of %zu bytes", k->name, r->status,
@@ -522,8 +525,10 @@ static void check(const kase *k, const run *o) {
         FAIL("%s: status %d reverted %d length %u, expected a return of %" PRIu64 " bytes", k->name, r->status,
              o->reverted, o->ret_len, a);
     } else if (n >= 2 && !strcmp(w[0], "heap")) {
-      num(w[1], &a);
-      hex_words(w, 2, n, &h, &hl);
+      if (num(w[1], &a) || hex_words(w, 2, n, &h, &hl)) {
+        FAIL("%s: bad expectation '%s'", k->name, k->expect[i]);
+        continue;
+      }
       if (a + hl > RT_HEAP_CAP || memcmp(o->heap + a, h, hl)) {
         FAIL("%s: heap at %" PRIu64 " differs; it holds:", k->name, a);
         for (size_t j = 0; j < hl && a + j < RT_HEAP_CAP; j++) fprintf(stderr, "%02x", o->heap[a + j]);
@@ -536,8 +541,10 @@ static void check(const kase *k, const run *o) {
       num(w[1], &a);
       if (o->nlogs != a) FAIL("%s: %zu logs, expected %" PRIu64, k->name, o->nlogs, a);
     } else if (n >= 2 && !strcmp(w[0], "log")) {
-      num(w[1], &a);
-      hex_words(w, 2, n, &h, &hl);
+      if (num(w[1], &a) || hex_words(w, 2, n, &h, &hl) || !hl) {
+        FAIL("%s: bad expectation '%s'", k->name, k->expect[i]);
+        continue;
+      }
       if (a >= o->nlogs || a >= 8) {
         FAIL("%s: no log %" PRIu64, k->name, a);
       } else {
