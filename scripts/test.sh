@@ -20,6 +20,13 @@ echo "== test: clang-14 -O0, ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure
 
+echo "== build: test limits (assertions on, limits shrunk: call depth, heap cap, logs)"
+cmake -S . -B build-limits -G Ninja -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DDVM_BENCH=OFF \
+  -DDVM_TEST_LIMITS=ON >/dev/null
+cmake --build build-limits -j"$jobs" --target sc_cases test_money
+echo "== test: test limits"
+ctest --test-dir build-limits -R '^(sc_cases|money_edges)$' --output-on-failure
+
 echo "== consensus code: no floating point"
 scripts/check_no_float.sh build
 

@@ -41,7 +41,8 @@
  *   -> nlogs N;  -> log I HEX   (ntopics byte, topics, data of log I)
  *   -> storage_of BB KEY VAL|absent;  -> balance BB ASSET AMOUNT
  * Numbers may be written NAME, NAME+N or NAME-N with the limits of this
- * build (HEAPCAP, LOGS, DEPTH, KEYMAX, VALMAX, RETMAX, LOGDATA, TOPICS),
+ * build (HEAPCAP, LOGS, DEPTH, KEYMAX, VALMAX, RETMAX, LOGDATA, TOPICS,
+ * GROWGAS),
  * and $NAME (or $NAME+N) in the assembly likewise, so the same cases run
  * in the DVM_TEST_LIMITS build. */
 #include <ctype.h>
@@ -88,6 +89,8 @@ static const struct {
   {"DEPTH", RT_MAX_CALL_DEPTH},      {"KEYMAX", RT_MAX_STORAGE_KEY},
   {"VALMAX", RT_MAX_STORAGE_VALUE},  {"RETMAX", RT_MAX_RETURN},
   {"LOGDATA", RT_MAX_LOG_DATA},      {"TOPICS", RT_MAX_TOPICS},
+  /* gas of growing the heap from its start to its cap */
+  {"GROWGAS", (RT_HEAP_CAP - DVM_VM_HEAP_DEFAULT) / RT_HEAP_PAGE * G_HEAP_PAGE},
 };
 
 /* A number, a limit's name, or a sum of them: "-1", "0x10", "LOGS-1",
