@@ -83,7 +83,8 @@ def main():
     shutil.copytree(root, src, ignore=ignore, dirs_exist_ok=True, copy_function=shutil.copy2)
     if not os.path.exists(os.path.join(bld, "build.ninja")):
         rc, out = run(["cmake", "-S", src, "-B", bld, "-G", "Ninja", "-DCMAKE_C_COMPILER=gcc",
-                       "-DDVM_BENCH=OFF"], root)
+                       "-DDVM_BENCH=OFF",
+                       "-DDVM_SHARED_DIR=" + os.path.realpath(os.path.join(root, "..", "shared"))], root)
         if rc:
             sys.exit("configure failed:\n" + out)
     rc, out = run(["nice", "cmake", "--build", bld, "-j%d" % a.j], root)
