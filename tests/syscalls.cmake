@@ -10,3 +10,9 @@ add_custom_command(TARGET sc_cases POST_BUILD
   COMMAND sc_cases --coverage ${CMAKE_SOURCE_DIR}/spec/syscalls.md ${DVM_SC_CASES}
   COMMENT "syscall cases: every syscall of syscalls.def has cases")
 add_test(NAME sc_cases COMMAND sc_cases ${CMAKE_SOURCE_DIR}/spec/syscalls.md ${DVM_SC_CASES})
+# pointers.cases is generated: it must be what gen_pointer_cases.py writes.
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME sc_pointer_cases_fresh
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/syscalls/gen_pointer_cases.py --check)
+endif()
