@@ -40,10 +40,18 @@
 #define G_HEAP_PAGE 200u       /* per 4 KiB heap page grown */
 
 /* ---- limits ---- */
+/* The test build (cmake -DDVM_TEST_LIMITS=ON, as Lua's ltests.h) shrinks a
+ * few limits so small tests reach them; never a consensus build. */
+#ifdef DVM_TEST_LIMITS
+#define RT_MAX_CALL_DEPTH 4u
+#define RT_HEAP_CAP (256u << 10)
+#define RT_MAX_LOGS 16u
+#else
 #define RT_MAX_CALL_DEPTH 8u         /* contract frames: the outermost call plus 7 nested */
-#define RT_HEAP_PAGE 4096u
 #define RT_HEAP_CAP (1u << 20)       /* the heap grows by syscall up to 1 MiB */
 #define RT_MAX_LOGS 1024u            /* per transaction */
+#endif
+#define RT_HEAP_PAGE 4096u
 #define RT_MAX_TOPICS 4u
 #define RT_MAX_LOG_DATA 4096u
 #define RT_MAX_RETURN (64u << 10)

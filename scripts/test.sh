@@ -43,6 +43,13 @@ scripts/build.sh build-rel-clang -DCMAKE_C_COMPILER=clang-19 -DCMAKE_BUILD_TYPE=
 echo "== test: clang-19 Release ($release_tests)"
 ctest --test-dir build-rel-clang -j"$jobs" --output-on-failure -R "$release_tests"
 
+echo "== build: test limits (assertions on, limits shrunk: call depth, heap cap, logs)"
+cmake -S . -B build-limits -G Ninja -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DDVM_BENCH=OFF \
+  -DDVM_TEST_LIMITS=ON >/dev/null
+cmake --build build-limits -j"$jobs" --target sc_cases test_money
+echo "== test: test limits"
+ctest --test-dir build-limits -R '^(sc_cases|money_edges)$' --output-on-failure
+
 echo "== consensus code: no floating point"
 scripts/check_no_float.sh build
 scripts/check_no_float.sh build-rel-gcc

@@ -36,3 +36,8 @@ add_test(NAME asm_dialects COMMAND asm_dialects ${CMAKE_CURRENT_LIST_DIR}/asm/di
 add_executable(asm_roundtrip ${CMAKE_CURRENT_LIST_DIR}/asm/asm_roundtrip.c)
 target_link_libraries(asm_roundtrip PRIVATE dvm_asm dvm_vm)
 add_test(NAME asm_roundtrip COMMAND asm_roundtrip)
+
+# A branch offset at its 16-bit limit and one past it (issue 14).
+add_executable(asm_branch_range ${CMAKE_CURRENT_LIST_DIR}/asm/asm_branch_range.c)
+target_link_libraries(asm_branch_range PRIVATE dvm_asm)
+add_test(NAME asm_branch_range COMMAND asm_branch_range)
