@@ -27,7 +27,8 @@ static size_t prog_find(const dvm_rt_chain *c, const uint8_t hash[32], int *foun
   return lo;
 }
 
-int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
+static int prog_get_locked(dvm_rt_chain *c, dvm_state_overlay *ov, const uint8_t hash[32],
+                           dvm_vm_program **out) {
   int found;
   size_t at = prog_find(c, hash, &found);
   dvm_state_bytes code;
@@ -36,7 +37,7 @@ int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
     *out = c->progs[at].prog;
     return 0;
   }
-  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_CODE, hash, DVM_HASH_BYTES, &code);
+  int rc = dvm_state_overlay_get(ov, DVM_STATE_T_CODE, hash, DVM_HASH_BYTES, &code);
   if (rc) return rc;
   dvm_vm_program *p;
   if (dvm_vm_program_load_container(&p, code.data, code.len, c->syscalls, &err))
@@ -59,13 +60,29 @@ int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out) {
   return 0;
 }
 
-int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap) {
-  if (!c->vms[depth]) c->vms[depth] = malloc(sizeof(dvm_vm_exec));
-  if (!c->heaps[depth]) c->heaps[depth] = malloc(RT_HEAP_CAP);
-  if (!c->vms[depth] || !c->heaps[depth]) return DVM_STATE_ERR_NOMEM;
-  *vm = c->vms[depth];
-  *heap = c->heaps[depth];
+int rt_prog_get(dvm_rt_chain *c, dvm_state_overlay *ov, const uint8_t hash[32], dvm_vm_program **out) {
+  pthread_mutex_lock(&c->prog_lock);
+  int rc = prog_get_locked(c, ov, hash, out);
+  pthread_mutex_unlock(&c->prog_lock);
+  return rc;
+}
+
+int rt_vm_for_depth(rt_vmset *s, unsigned depth, dvm_vm_exec **vm, uint8_t **heap) {
+  if (!s->vms[depth]) s->vms[depth] = malloc(sizeof(dvm_vm_exec));
+  if (!s->heaps[depth]) s->heaps[depth] = malloc(RT_HEAP_CAP);
+  if (!s->vms[depth] || !s->heaps[depth]) return DVM_STATE_ERR_NOMEM;
+  *vm = s->vms[depth];
+  *heap = s->heaps[depth];
   return 0;
+}
+
+void rt_vmset_free(rt_vmset *s) {
+  for (unsigned d = 0; d < RT_MAX_CALL_DEPTH; d++) {
+    free(s->vms[d]);
+    free(s->heaps[d]);
+    s->vms[d] = NULL;
+    s->heaps[d] = NULL;
+  }
 }
 
 /* ---- the per-transaction context ---- */
@@ -74,6 +91,7 @@ void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_state_overlay *ov, uint64_t h
   memset(x, 0, sizeof *x);
   x->chain = c;
   x->ov = ov;
+  x->vm = &c->vm;
   x->height = height;
   x->time = time;
 }
@@ -131,7 +149,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
     fail(out, DVM_RT_F_NO_CONTRACT);
     return 0;
   }
-  if ((rc = rt_prog_get(c, acct.code_hash, &prog))) return rc;
+  if ((rc = rt_prog_get(c, x->ov, acct.code_hash, &prog))) return rc;
   for (unsigned d = 0; d < x->depth; d++)
     if (!memcmp(x->frames[d].self, contract, 32) &&
         !(dvm_vm_program_flags(prog) & DVM_VM_FLAG_REENTRANT)) {
@@ -174,7 +192,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   dvm_vm_exec *vm;
   uint8_t *heap;
   uint8_t *in_copy = malloc(input_len ? input_len : 1);
-  if (!in_copy || (rc = rt_vm_for_depth(c, x->depth, &vm, &heap))) {
+  if (!in_copy || (rc = rt_vm_for_depth(x->vm, x->depth, &vm, &heap))) {
     free(in_copy);
     dvm_state_overlay_pop(x->ov, 0);
     return in_copy ? rc : DVM_STATE_ERR_NOMEM;

@@ -234,6 +234,10 @@ int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_cha
   }
   dvm_rt_chain *c = calloc(1, sizeof *c);
   if (!c) return DVM_RT_ERR_NOMEM;
+  if (pthread_mutex_init(&c->prog_lock, NULL)) {
+    free(c);
+    return DVM_RT_ERR_NOMEM;
+  }
   dvm_state_store_opts_default(&so);
   if (opts && opts->map_size_initial) so.map_size_initial = opts->map_size_initial;
   if (opts) so.threads = opts->threads;
@@ -243,6 +247,7 @@ int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_cha
   int rc = dvm_state_store_open(dir, &so, &c->store, e);
   if (rc) {
     if (errbuf) snprintf(errbuf, 256, "%.60s: %.190s", dir, e);
+    pthread_mutex_destroy(&c->prog_lock);
     free(c);
     return DVM_RT_ERR_STATE;
   }
@@ -259,12 +264,10 @@ void dvm_rt_chain_close(dvm_rt_chain *c) {
   if (!c) return;
   for (size_t i = 0; i < c->nprogs; i++) dvm_vm_program_free(c->progs[i].prog);
   free(c->progs);
-  for (unsigned d = 0; d < RT_MAX_CALL_DEPTH; d++) {
-    free(c->vms[d]);
-    free(c->heaps[d]);
-  }
+  rt_vmset_free(&c->vm);
   dvm_state_overlay_free(c->ov);
   dvm_state_store_close(c->store);
+  pthread_mutex_destroy(&c->prog_lock);
   free(c);
 }
 
@@ -278,58 +281,80 @@ static int reset_overlay(dvm_rt_chain *c) {
   return load_head(c);
 }
 
+/* ---- reads on views (any thread) ---- */
+
+int rt_state_err(int rc) {
+  switch (rc) {
+  case DVM_STATE_OK: return DVM_RT_OK;
+  case DVM_STATE_NOTFOUND: return DVM_RT_ERR_NOTFOUND;
+  case DVM_STATE_ERR_NOMEM: return DVM_RT_ERR_NOMEM;
+  default: return DVM_RT_ERR_STATE;
+  }
+}
+
+int rt_read_begin(dvm_rt_chain *c, rt_read *r) {
+  memset(r, 0, sizeof *r);
+  int rc = dvm_state_view_begin(c->store, &r->view);
+  if (!rc) rc = dvm_state_overlay_begin_view(r->view, &r->ov);
+  if (rc) rt_read_end(r);
+  return rt_state_err(rc);
+}
+
+void rt_read_end(rt_read *r) {
+  dvm_state_overlay_free(r->ov);
+  dvm_state_view_end(r->view);
+  r->ov = NULL;
+  r->view = NULL;
+}
+
+int rt_read_head(rt_read *r, rt_head *h) {
+  dvm_state_bytes v;
+  uint8_t key[8];
+  char e[128];
+  memset(h, 0, sizeof *h);
+  int rc = dvm_state_view_last(r->view, &h->height, NULL);
+  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_GENESIS;
+  if (rc) return rt_state_err(rc);
+  rc = dvm_state_view_get(r->view, DVM_STATE_T_META, META_CHAIN_ID, strlen(META_CHAIN_ID), &v);
+  if (rc || v.len == 0 || v.len > DVM_CHAIN_ID_MAX) return DVM_RT_ERR_STATE;
+  memcpy(h->chain_id, v.data, v.len);
+  be64(key, h->height);
+  rc = dvm_state_view_get(r->view, DVM_STATE_T_BLOCKS, key, 8, &v);
+  if (rc || dvm_tx_block_header_decode(v.data, v.len < DVM_BLOCK_HEADER_BYTES ? v.len : DVM_BLOCK_HEADER_BYTES,
+                                       &h->header, e, sizeof e))
+    return DVM_RT_ERR_STATE;
+  dvm_tx_block_hash(&h->header, h->hash);
+  return DVM_RT_OK;
+}
+
 int dvm_rt_chain_head(const dvm_rt_chain *c, uint64_t *height, uint8_t hash[32], uint8_t root[32],
                       uint64_t *time) {
-  if (!c->has_genesis) return DVM_RT_ERR_GENESIS;
-  if (height) *height = c->height;
-  if (hash) memcpy(hash, c->last_hash, 32);
-  if (root) dvm_state_store_last(c->store, NULL, root);
-  if (time) *time = c->time;
+  rt_read r;
+  rt_head h;
+  int rc = rt_read_begin((dvm_rt_chain *)c, &r);
+  if (rc) return rc;
+  rc = rt_read_head(&r, &h);
+  rt_read_end(&r);
+  if (rc) return rc;
+  if (height) *height = h.height;
+  if (hash) memcpy(hash, h.hash, 32);
+  if (root) memcpy(root, h.header.state_root, 32);
+  if (time) *time = h.header.time;
   return DVM_RT_OK;
 }
 
 /* ---- transaction execution ---- */
 
-static uint64_t intrinsic_gas(const dvm_tx *tx) {
-  uint64_t g = G_TX_BASE + (uint64_t)G_TX_BYTE * tx->encoded_len;
-  if (tx->kind == DVM_TX_CALL) g += (uint64_t)G_TX_CALL * tx->u.call.count;
-  if (tx->kind == DVM_TX_DEPLOY) g += (uint64_t)G_DEPLOY_BYTE * tx->u.deploy.code_len;
-  if (tx->kind == DVM_TX_SYSTEM) g += (uint64_t)G_SYSTEM_ENTRY * tx->u.sys.count;
-  return g;
-}
-
 /* Everything a transaction must satisfy to be included (spec/tx.md
  * §Validity); reads only. Returns 0 or DVM_RT_ERR_TX with c->err. */
 static int tx_valid(dvm_rt_chain *c, const dvm_tx *tx, uint64_t *intrinsic) {
   rt_account a;
-  uint64_t bal, need = 0;
+  uint64_t bal;
   int rc;
   if (strcmp(tx->chain_id, c->chain_id)) return errf(c, "chain id '%s' is not '%s'", tx->chain_id, c->chain_id), DVM_RT_ERR_TX;
   if ((rc = rt_account_get(c->ov, tx->sender, &a))) return state_rc(c, rc, "sender");
-  if (a.flags & RT_ACCT_CONTRACT) return errf(c, "sender is a contract"), DVM_RT_ERR_TX;
-  if (tx->nonce != a.nonce)
-    return errf(c, "nonce %" PRIu64 ", expected %" PRIu64, tx->nonce, a.nonce), DVM_RT_ERR_TX;
-  *intrinsic = intrinsic_gas(tx);
-  need = *intrinsic;
-  if (tx->kind == DVM_TX_CALL)
-    for (unsigned i = 0; i < tx->u.call.count; i++) {
-      if (need > UINT64_MAX - tx->u.call.calls[i].gas_limit) return errf(c, "gas limits overflow"), DVM_RT_ERR_TX;
-      need += tx->u.call.calls[i].gas_limit;
-    }
-  if (tx->kind == DVM_TX_DEPLOY) {
-    if (need > UINT64_MAX - tx->u.deploy.init_gas) return errf(c, "gas limits overflow"), DVM_RT_ERR_TX;
-    need += tx->u.deploy.init_gas;
-  }
-  if (need > tx->gas_limit)
-    return errf(c, "gas limit %" PRIu64 " below the %" PRIu64 " the transaction needs", tx->gas_limit, need),
-           DVM_RT_ERR_TX;
-  if (tx->gas_price && tx->gas_limit > UINT64_MAX / tx->gas_price) return errf(c, "fee overflows"), DVM_RT_ERR_TX;
   if ((rc = rt_balance_get(c->ov, tx->sender, 0, &bal))) return state_rc(c, rc, "balance");
-  if (bal < tx->gas_limit * tx->gas_price)
-    return errf(c, "balance %" PRIu64 " of asset 0 below the maximum fee %" PRIu64, bal,
-                tx->gas_limit * tx->gas_price),
-           DVM_RT_ERR_TX;
-  return DVM_RT_OK;
+  return rt_tx_admissible(tx, &a, bal, RT_NONCE_NEXT, intrinsic, c->err, sizeof c->err);
 }
 
 /* One receipt entry that needs no VM (transfer, deploy refusal, system). */
@@ -842,55 +867,65 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
   return DVM_RT_OK;
 }
 
-/* ---- queries (the overlay is empty between blocks: it reads the last block) ---- */
+/* ---- queries: each on its own read view of the last committed block ---- */
 
 int dvm_rt_chain_balance(dvm_rt_chain *c, const uint8_t addr[32], uint32_t asset, uint64_t *amount) {
-  int rc = rt_balance_get(c->ov, addr, asset, amount);
-  return rc ? state_rc(c, rc, "balance") : DVM_RT_OK;
+  rt_read r;
+  int rc = rt_read_begin(c, &r);
+  if (rc) return rc;
+  rc = rt_state_err(rt_balance_get(r.ov, addr, asset, amount));
+  rt_read_end(&r);
+  return rc;
 }
 
 int dvm_rt_chain_nonce(dvm_rt_chain *c, const uint8_t addr[32], uint64_t *nonce) {
+  rt_read r;
   rt_account a;
-  int rc = rt_account_get(c->ov, addr, &a);
-  if (rc) return state_rc(c, rc, "account");
-  *nonce = a.nonce;
-  return DVM_RT_OK;
+  int rc = rt_read_begin(c, &r);
+  if (rc) return rc;
+  rc = rt_state_err(rt_account_get(r.ov, addr, &a));
+  rt_read_end(&r);
+  if (!rc) *nonce = a.nonce;
+  return rc;
 }
 
-static int copy_out(dvm_state_bytes v, uint8_t **out, size_t *len) {
-  *out = malloc(v.len ? v.len : 1);
-  if (!*out) return DVM_RT_ERR_NOMEM;
-  if (v.len) memcpy(*out, v.data, v.len);
-  *len = v.len;
-  return DVM_RT_OK;
+/* One value of the view, copied out (malloc'd). */
+static int view_copy(dvm_rt_chain *c, unsigned table, const uint8_t *key, size_t klen, uint8_t **out,
+                     size_t *len) {
+  rt_read r;
+  dvm_state_bytes v;
+  int rc = rt_read_begin(c, &r);
+  if (rc) return rc;
+  rc = rt_state_err(dvm_state_view_get(r.view, table, key, klen, &v));
+  if (!rc) {
+    *out = malloc(v.len ? v.len : 1);
+    if (!*out) rc = DVM_RT_ERR_NOMEM;
+    else {
+      if (v.len) memcpy(*out, v.data, v.len);
+      *len = v.len;
+    }
+  }
+  rt_read_end(&r);
+  return rc;
 }
 
 int dvm_rt_chain_storage(dvm_rt_chain *c, const uint8_t contract[32], const uint8_t *key, size_t klen,
                          uint8_t **val, size_t *vlen) {
   uint8_t k[DVM_STATE_KEY_MAX];
-  dvm_state_bytes v;
   if (klen == 0 || klen > RT_MAX_STORAGE_KEY) return DVM_RT_ERR_ARG;
   memcpy(k, contract, 32);
   memcpy(k + 32, key, klen);
-  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_STORAGE, k, 32 + klen, &v);
-  if (rc) return state_rc(c, rc, "storage");
-  return copy_out(v, val, vlen);
+  return view_copy(c, DVM_STATE_T_STORAGE, k, 32 + klen, val, vlen);
 }
 
 int dvm_rt_chain_block(dvm_rt_chain *c, uint64_t height, uint8_t **out, size_t *len) {
   uint8_t key[8];
-  dvm_state_bytes v;
   be64(key, height);
-  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_BLOCKS, key, 8, &v);
-  if (rc) return state_rc(c, rc, "block");
-  return copy_out(v, out, len);
+  return view_copy(c, DVM_STATE_T_BLOCKS, key, 8, out, len);
 }
 
 int dvm_rt_chain_receipt(dvm_rt_chain *c, const uint8_t tx_id[32], uint8_t **out, size_t *len) {
-  dvm_state_bytes v;
-  int rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_RECEIPTS, tx_id, 32, &v);
-  if (rc) return state_rc(c, rc, "receipt");
-  return copy_out(v, out, len);
+  return view_copy(c, DVM_STATE_T_RECEIPTS, tx_id, 32, out, len);
 }
 
 int dvm_rt_chain_audit(dvm_rt_chain *c, uint8_t root[32]) {
@@ -898,22 +933,32 @@ int dvm_rt_chain_audit(dvm_rt_chain *c, uint8_t root[32]) {
   return rc ? state_rc(c, rc, "audit") : DVM_RT_OK;
 }
 
+/* A simulation runs on a scratch overlay of its own read view with VMs of
+ * its own: any thread, beside block production; nothing is ever committed. */
 int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t contract[32],
                           const char *method, const uint8_t *input, uint32_t input_len, uint64_t gas,
                           uint8_t **out, size_t *out_len) {
+  rt_read r;
+  rt_head h;
   rt_exec x;
+  rt_vmset vms;
   rt_call_out o;
   rt_buf b = {0};
-  if (!c->has_genesis) return DVM_RT_ERR_GENESIS;
-  int rc = dvm_state_overlay_push(c->ov);
-  if (rc) return state_rc(c, rc, "simulate");
-  rt_exec_init(&x, c, c->ov, c->height + 1, c->time);
+  int rc = rt_read_begin(c, &r);
+  if (rc) return rc;
+  if ((rc = rt_read_head(&r, &h))) {
+    rt_read_end(&r);
+    return rc;
+  }
+  memset(&vms, 0, sizeof vms);
+  rt_exec_init(&x, c, r.ov, h.height + 1, h.header.time);
+  x.vm = &vms;
   memcpy(x.origin, from, 32);
   rc = rt_invoke(&x, from, contract, method, strlen(method), input, input_len, NULL, 0, gas, &o);
   if (!rc) {
     uint8_t zero[32] = {0};
     buf_put(&b, zero, 32);
-    buf_le(&b, c->height + 1, 8);
+    buf_le(&b, h.height + 1, 8);
     buf_le(&b, 0, 4);
     buf_u8(&b, DVM_TX_CALL);
     buf_u8(&b, o.status);
@@ -925,10 +970,11 @@ int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t
   }
   free(o.ret);
   rt_exec_release(&x);
-  dvm_state_overlay_pop(c->ov, 0); /* never committed */
+  rt_vmset_free(&vms);
+  rt_read_end(&r);
   if (rc) {
     free(b.p);
-    return state_rc(c, rc, "simulate");
+    return rt_state_err(rc);
   }
   if (b.oom) {
     free(b.p);

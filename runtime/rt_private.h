@@ -6,6 +6,7 @@
 #define DVM_RT_PRIVATE_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "runtime.h"
@@ -95,6 +96,15 @@ typedef struct rt_log {
   uint8_t *data;
 } rt_log;
 
+/* ---- one VM and one heap per call depth, allocated on first use: the
+ * chain has one set for its blocks, each simulation its own ---- */
+typedef struct rt_vmset {
+  dvm_vm_exec *vms[RT_MAX_CALL_DEPTH];
+  uint8_t *heaps[RT_MAX_CALL_DEPTH];
+} rt_vmset;
+
+void rt_vmset_free(rt_vmset *s);
+
 /* ---- a contract call frame ---- */
 typedef struct rt_exec rt_exec;
 
@@ -115,6 +125,7 @@ typedef struct rt_frame {
 struct rt_exec {
   dvm_rt_chain *chain;
   dvm_state_overlay *ov;
+  rt_vmset *vm; /* the chain's (rt_exec_init), or a simulation's own */
   uint64_t height, time;
   uint8_t origin[DVM_ADDR_BYTES];
   rt_frame frames[RT_MAX_CALL_DEPTH];
@@ -149,25 +160,61 @@ struct dvm_rt_chain {
   /* The syscall table programs are loaded against (dvm_rt_syscalls(), set
    * at open): handed down as data so that call.c names no syscall file. */
   const dvm_vm_syscall_table *syscalls;
-  /* program cache, sorted by hash (in memory only, never committed) */
+  /* program cache, sorted by hash (in memory only, never committed),
+   * shared by the writer and simulations on other threads: prog_lock */
+  pthread_mutex_t prog_lock;
   rt_prog_entry *progs;
   size_t nprogs, progs_cap;
-  /* one VM and one heap per call depth, allocated on first use */
-  dvm_vm_exec *vms[RT_MAX_CALL_DEPTH];
-  uint8_t *heaps[RT_MAX_CALL_DEPTH];
-  char err[256];
+  rt_vmset vm; /* the writer's */
+  char err[256]; /* the writer's last failure (genesis, produce, apply) */
 };
+
+/* ---- reads of the last committed state, on any thread ---- */
+
+/* A read view (its own LMDB read transaction) and a scratch overlay on it,
+ * for the accessors above and for simulations; never committed. */
+typedef struct rt_read {
+  dvm_state_view *view;
+  dvm_state_overlay *ov;
+} rt_read;
+
+/* The head the view sees: block height, header and hash, chain id. */
+typedef struct rt_head {
+  uint64_t height;
+  dvm_tx_block_header header;
+  uint8_t hash[DVM_HASH_BYTES];
+  char chain_id[DVM_CHAIN_ID_MAX + 1];
+} rt_head;
+
+int rt_read_begin(dvm_rt_chain *c, rt_read *r); /* a dvm_rt_err */
+void rt_read_end(rt_read *r);
+/* DVM_RT_ERR_GENESIS before the first block. */
+int rt_read_head(rt_read *r, rt_head *h);
+/* A state code as a dvm_rt_err, without a message (any thread). */
+int rt_state_err(int rc);
 
 /* call.c */
 int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,
               size_t method_len, const uint8_t *input, uint32_t input_len,
               const dvm_tx_asset_amount *assets, unsigned nassets, uint64_t gas, rt_call_out *out);
-/* Run an already-loaded program in frame depth x->depth (used by the
- * sandbox of dvm exec too). */
-int rt_prog_get(dvm_rt_chain *c, const uint8_t hash[32], dvm_vm_program **out);
+/* The loaded program of a code hash, from the cache or read through `ov`
+ * (any thread; programs stay until the chain closes). */
+int rt_prog_get(dvm_rt_chain *c, dvm_state_overlay *ov, const uint8_t hash[32], dvm_vm_program **out);
 void rt_exec_init(rt_exec *x, dvm_rt_chain *c, dvm_state_overlay *ov, uint64_t height, uint64_t time);
 void rt_exec_release(rt_exec *x);
 int rt_log_push(rt_exec *x, const rt_log *l);
-int rt_vm_for_depth(dvm_rt_chain *c, unsigned depth, dvm_vm_exec **vm, uint8_t **heap);
+int rt_vm_for_depth(rt_vmset *s, unsigned depth, dvm_vm_exec **vm, uint8_t **heap);
+
+/* check.c: spec/tx.md §Validity, the part that depends on the sender's
+ * account and balance of asset 0 (chain id and signature are checked
+ * before). A block takes the next nonce only; a mempool takes later ones. */
+typedef enum rt_nonce_rule {
+  RT_NONCE_NEXT,          /* nonce == the account's */
+  RT_NONCE_NEXT_OR_LATER, /* nonce >= the account's */
+} rt_nonce_rule;
+uint64_t rt_intrinsic_gas(const dvm_tx *tx);
+/* DVM_RT_OK with *intrinsic, or DVM_RT_ERR_TX with the reason in err. */
+int rt_tx_admissible(const dvm_tx *tx, const rt_account *a, uint64_t gas_balance, rt_nonce_rule rule,
+                     uint64_t *intrinsic, char *err, size_t errlen);
 
 #endif

@@ -3,13 +3,21 @@
  * blocks and receipts. The only public header of runtime/.
  * Normative text: spec/syscalls.md, spec/tx.md, spec/state.md, spec/gas.md.
  *
- * Threads: a dvm_rt_chain is used by one thread at a time (it owns the
- * store's only writer). Signature checks of a block run on every core
- * inside dvm_rt_chain_produce/apply; execution is sequential.
+ * Threads: one thread at a time is the chain's writer: it calls genesis,
+ * produce, apply, audit, errmsg and close (the store's only writer).
+ * Signature checks of a block run on every core inside produce/apply;
+ * execution is sequential. The queries (dvm_rt_chain_head, _balance,
+ * _nonce, _storage, _block, _receipt, _simulate) and dvm_rt_chain_check_tx
+ * may be called from any number of other threads at the same time as the
+ * writer and each other: each call reads its own LMDB read view of the
+ * last committed block (a block being produced is not seen until it
+ * commits) and writes nothing the writer reads. Close only when no other
+ * thread is inside a call.
  *
  * Errors: 0 or a negative dvm_rt_err; dvm_rt_chain_errmsg() says what and
- * where for the last failure. A failed produce/apply changes nothing: the
- * chain still holds its last committed block. */
+ * where for the writer's last failure (queries return the code only). A
+ * failed produce/apply changes nothing: the chain still holds its last
+ * committed block. */
 #ifndef DVM_RUNTIME_H
 #define DVM_RUNTIME_H
 
@@ -96,6 +104,39 @@ int dvm_rt_chain_head(const dvm_rt_chain *c, uint64_t *height, uint8_t hash[32],
                       uint64_t *time);
 const char *dvm_rt_chain_id(const dvm_rt_chain *c);
 
+/* What the mempool learns from a transaction check. */
+typedef struct dvm_rt_tx_info {
+  uint8_t id[32]; /* transaction id */
+  uint8_t sender[32];
+  uint8_t kind;           /* DVM_TX_* */
+  uint64_t nonce;         /* the transaction's nonce */
+  uint64_t account_nonce; /* the sender's next nonce in the committed state */
+  uint64_t gas_limit;
+  uint64_t gas_price;
+  uint64_t max_fee; /* gas_limit x gas_price (UINT64_MAX when that overflows: refused) */
+  uint32_t ncalls;  /* call batch size (1 for other kinds) */
+  uint32_t len;     /* encoded length */
+} dvm_rt_tx_info;
+
+/* Check an encoded transaction against the last committed state without
+ * executing anything, in this order: encoding, chain id, signature (unless
+ * the chain skips signatures), sender not a contract, nonce >= the
+ * account's next nonce, gas limit >= intrinsic gas plus the calls' (or
+ * init's) gas limits, fee funds (balance of asset 0 >= max fee). A block
+ * takes the transaction when in addition its nonce is exactly the
+ * account's next one. Returns 0, or DVM_RT_ERR_TX with the reason in
+ * errbuf (256 bytes; may be NULL), e.g. "encoding: ...", "chain id 'x' is
+ * not 'y'", "signature does not verify", "sender is a contract", "nonce 3,
+ * expected at least 5", "gas limit 100 below the 2904 the transaction
+ * needs", "balance 0 of asset 0 below the maximum fee 5000";
+ * DVM_RT_ERR_GENESIS ("no genesis") before genesis, DVM_RT_ERR_STATE,
+ * DVM_RT_ERR_NOMEM, DVM_RT_ERR_ARG. info (may be NULL) is filled as far as
+ * the transaction decoded (account_nonce once the state was read).
+ * Thread-safe: may run on any thread concurrently with produce/apply (own
+ * LMDB read view). */
+int dvm_rt_chain_check_tx(dvm_rt_chain *c, const uint8_t *tx, size_t len, dvm_rt_tx_info *info,
+                          char *errbuf);
+
 /* Build, execute and commit the next block from candidate transactions
  * (encoded, in order). Invalid ones (bad encoding, chain id, signature,
  * nonce, fee funds, intrinsic gas) are left out and counted; rejected[i]
@@ -124,7 +165,7 @@ int dvm_rt_chain_produce(dvm_rt_chain *c, const uint8_t *const *txs, const size_
  * Commits on success; on ERR_BLOCK the message names the first difference. */
 int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt_block_info *info);
 
-/* Queries of the last committed state. */
+/* Queries of the last committed state (any thread, see above). */
 int dvm_rt_chain_balance(dvm_rt_chain *c, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
 int dvm_rt_chain_nonce(dvm_rt_chain *c, const uint8_t addr[32], uint64_t *nonce);
 /* A contract's storage value: *val malloc'd (caller frees). */
@@ -135,7 +176,7 @@ int dvm_rt_chain_storage(dvm_rt_chain *c, const uint8_t contract[32], const uint
 int dvm_rt_chain_block(dvm_rt_chain *c, uint64_t height, uint8_t **out, size_t *len);
 int dvm_rt_chain_receipt(dvm_rt_chain *c, const uint8_t tx_id[32], uint8_t **out, size_t *len);
 /* Recompute the state root over every entry and compare with the stored
- * one (an audit): OK, or ERR_STATE with the message. */
+ * one (an audit): OK, or ERR_STATE with the message. The writer's thread. */
 int dvm_rt_chain_audit(dvm_rt_chain *c, uint8_t root[32]);
 
 /* ------------------------------------------------------------------ */
@@ -181,7 +222,9 @@ int dvm_rt_receipt_decode(const uint8_t *buf, size_t len, dvm_rt_receipt *r);
 void dvm_rt_receipt_free(dvm_rt_receipt *r);
 
 /* Run one call against the last committed state and throw the effects
- * away (eth_call). The receipt is encoded into *out (malloc'd). */
+ * away (eth_call), as if in block head + 1 at the head's time. The receipt
+ * is encoded into *out (malloc'd). Any thread: its own read view, scratch
+ * overlay and VMs. */
 int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t contract[32],
                           const char *method, const uint8_t *input, uint32_t input_len,
                           uint64_t gas, uint8_t **out, size_t *out_len);

@@ -143,6 +143,13 @@ static void treap_free(ov_node *t) {
 /* ------------------------------------------------------------------ */
 /* Snapshot transaction. */
 
+/* The store's message is the writer's: a scratch overlay (another thread)
+ * leaves it alone and reports by its return code only. */
+#define ov_errf(ov, ...)                                                                          \
+  do {                                                                                            \
+    if (!(ov)->scratch) dvm_state__errf((ov)->s, __VA_ARGS__);                                    \
+  } while (0)
+
 int dvm_state__ov_base(dvm_state_overlay *ov, MDB_txn **txn) {
   if (!ov->base) {
     dvm_state_store *s = ov->s;
@@ -166,6 +173,10 @@ void dvm_state__ov_base_release(dvm_state_overlay *ov) {
         mdb_cursor_close(ov->cur[t]);
         ov->cur[t] = NULL;
       }
+    if (ov->scratch) { /* the view owns the transaction and the lock */
+      ov->base = NULL;
+      return;
+    }
     mdb_txn_abort(ov->base);
     ov->base = NULL;
     pthread_rwlock_unlock(&ov->s->map_lock);
@@ -224,7 +235,7 @@ void dvm_state_overlay_free(dvm_state_overlay *ov) {
   free(ov->undo);
   free(ov->frames);
   free(ov->ht);
-  ov->s->overlay = NULL;
+  if (!ov->scratch) ov->s->overlay = NULL;
   free(ov);
 }
 
@@ -310,7 +321,7 @@ int dvm_state_overlay_get(dvm_state_overlay *ov, unsigned table, const void *key
   rc = mdb_get(txn, ov->s->dbi[table], &k, &d);
   if (rc == MDB_NOTFOUND) return DVM_STATE_NOTFOUND;
   if (rc) {
-    dvm_state__errf(ov->s, "mdb_get(%s): %s", dvm_state__table_name(table), mdb_strerror(rc));
+    ov_errf(ov, "mdb_get(%s): %s", dvm_state__table_name(table), mdb_strerror(rc));
     return DVM_STATE_ERR_LMDB;
   }
   if (val) {
@@ -329,12 +340,12 @@ int dvm_state_overlay_next(dvm_state_overlay *ov, unsigned table, const void *af
   if (rc) return rc;
   if (!ov->cur[table] && mdb_cursor_open(txn, ov->s->dbi[table], &ov->cur[table])) {
     ov->cur[table] = NULL;
-    dvm_state__errf(ov->s, "mdb_cursor_open(%s) failed", dvm_state__table_name(table));
+    ov_errf(ov, "mdb_cursor_open(%s) failed", dvm_state__table_name(table));
     return DVM_STATE_ERR_LMDB;
   }
   rc = dvm_state__merged_next(ov->cur[table], ov->root[table], after, after_len, key, val);
   if (rc == DVM_STATE_ERR_LMDB)
-    dvm_state__errf(ov->s, "cursor over %s failed", dvm_state__table_name(table));
+    ov_errf(ov, "cursor over %s failed", dvm_state__table_name(table));
   return rc;
 }
 

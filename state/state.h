@@ -309,6 +309,14 @@ int dvm_state_view_next(dvm_state_view *v, unsigned table, const void *after, si
 /* Height and root of the block the view sees (NOTFOUND before the first). */
 int dvm_state_view_last(dvm_state_view *v, uint64_t *height, uint8_t root[DVM_STATE_ROOT_BYTES]);
 
+/* A scratch overlay on view `v`: frames, reads and writes as any overlay,
+ * over the block the view sees, on the view's thread, never committed
+ * (dvm_state_commit* refuse it: ERR_ARG) and never the store's writer, so
+ * any number may exist beside the store's overlay (simulations, checks on
+ * other threads). Its failures do not touch dvm_state_store_errmsg. Free
+ * it (dvm_state_overlay_free) before ending the view. */
+int dvm_state_overlay_begin_view(dvm_state_view *v, dvm_state_overlay **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -317,7 +317,7 @@ int dvm_state_commit_cb(dvm_state_overlay *ov, uint64_t height, dvm_state_record
                            uint8_t root_out[DVM_STATE_ROOT_BYTES]) {
   const dvm_state_record *records = NULL;
   size_t nrecords = 0;
-  if (!ov || !fn) return DVM_STATE_ERR_ARG;
+  if (!ov || !fn || ov->scratch) return DVM_STATE_ERR_ARG;
   dvm_state_store *s = ov->s;
   if (s->failed) return DVM_STATE_ERR_FAILED;
   if (ov->depth) return DVM_STATE_ERR_ARG;

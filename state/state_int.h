@@ -75,6 +75,7 @@ struct dvm_state_overlay {
   size_t bytes;
   MDB_txn *base;                    /* snapshot read txn or NULL */
   MDB_cursor *cur[DVM_STATE_TABLE_COUNT]; /* cursors of `base` for next(), opened lazily */
+  int scratch;                      /* begun on a view: `base` is the view's, never committed */
 };
 
 /* ---- keys.c ---- */

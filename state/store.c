@@ -259,6 +259,20 @@ void dvm_state_view_end(dvm_state_view *v) {
   free(v);
 }
 
+int dvm_state_overlay_begin_view(dvm_state_view *v, dvm_state_overlay **out) {
+  if (!out) return DVM_STATE_ERR_ARG;
+  *out = NULL;
+  if (!v) return DVM_STATE_ERR_ARG;
+  dvm_state_overlay *ov = calloc(1, sizeof *ov);
+  if (!ov) return DVM_STATE_ERR_NOMEM;
+  ov->s = v->s;
+  ov->scratch = 1;
+  ov->base = v->txn;
+  randombytes_buf(&ov->seed, sizeof ov->seed);
+  *out = ov;
+  return DVM_STATE_OK;
+}
+
 int dvm_state_view_get(dvm_state_view *v, unsigned table, const void *key, size_t klen,
                     dvm_state_bytes *val) {
   if (table >= DVM_STATE_TABLE_COUNT) return DVM_STATE_ERR_ARG;

@@ -30,3 +30,8 @@ add_executable(syscall_table ${CMAKE_CURRENT_LIST_DIR}/runtime/syscall_table.c)
 target_link_libraries(syscall_table PRIVATE dvm_rt)
 add_test(NAME rt_syscall_spec_table COMMAND syscall_table --spec ${CMAKE_SOURCE_DIR}/spec/syscalls.md)
 add_test(NAME rt_syscall_sdk_header COMMAND syscall_table --sdk ${CMAKE_SOURCE_DIR}/contracts/include/dvm_contract.h)
+
+# The mempool check and queries on other threads while blocks are produced.
+add_executable(test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/test_chain_mempool.c)
+target_link_libraries(test_chain_mempool PRIVATE dvm_chainkit Threads::Threads)
+add_test(NAME rt_mempool COMMAND test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
