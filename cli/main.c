@@ -17,6 +17,8 @@ static const command commands[] = {
   {"plugin", dvm_cli_cmd_plugin, "plugin [MEM]   (bpf_conformance plugin protocol)"},
   {"asm", dvm_cli_cmd_asm, "asm SRC... -o OUT.dvm"},
   {"disasm", dvm_cli_cmd_disasm, "disasm FILE.dvm"},
+  {"abci", dvm_cli_cmd_abci,
+   "abci --data DIR [--listen tcp://127.0.0.1:26658] [--genesis FILE] [--block-gas N] [-v]"},
 };
 
 static void usage(FILE *f) {
