@@ -1,0 +1,518 @@
+#!/usr/bin/env python3
+"""network.py — `dvm abci` under real CometBFT validators on 127.0.0.1
+(issue 12). Each validator is one CometBFT process and one `dvm abci`
+process with its own data directory, on distinct ports.
+
+  network.py --dvm build/dvm --tool build/tests/abci_tool --contract X.dvm
+             [--bug-dvm build-bug/dvm] [--validators 4] [--rounds 40]
+             [--faults 5] [--keep DIR]
+
+Phases (each prints one result line; the last line is 'N passed, M failed'):
+  basic     deploy + SENDERS x ROUNDS transfers and contract calls sent with
+            broadcast_tx_sync; every validator reports the same app hash at
+            every height, and every receipt equals the reference chain's
+  kill      SIGKILL one validator (CometBFT and dvm abci): the others keep
+            producing blocks; restart it: it catches up to the same app hash
+  crash     N times at random moments: SIGKILL one validator's dvm abci only
+            (its CometBFT stops on the lost connection, or is killed), restart
+            both: the handshake replays what the app missed, hashes agree
+  diverge   (--bug-dvm) a fresh network where validator 3 runs the engine
+            built with DVM_PLANT_BUG: the shl(1,32) transaction makes its app
+            hash differ, its CometBFT stops, the other three go on
+  replay    `dvm replay` / the chain audit of every validator's data directory
+            (when the dvm binary has a replay command)
+Needs the CometBFT binary from scripts/cometbft.sh (--cometbft)."""
+import argparse, base64, json, os, random, re, shutil, signal, socket, subprocess
+import sys, tempfile, time, urllib.request
+
+ARGS = None
+RESULTS = []
+
+
+def log(*a):
+    print("network:", *a, flush=True)
+
+
+def free_ports(n):
+    for _ in range(200):
+        base = random.randrange(20000, 60000 - n)
+        ok = True
+        for p in range(base, base + n):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", p))
+            except OSError:
+                ok = False
+            finally:
+                s.close()
+            if not ok:
+                break
+        if ok:
+            return base
+    raise RuntimeError("no free ports")
+
+
+def rpc(port, method, params=None, timeout=5):
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params or {}}).encode()
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        out = json.loads(r.read())
+    if "error" in out:
+        raise RuntimeError(f"{method}: {out['error']}")
+    return out["result"]
+
+
+class Node:
+    def __init__(self, net, i):
+        self.net, self.i = net, i
+        self.home = os.path.join(net.dir, f"node{i}")
+        self.data = os.path.join(net.dir, f"dvm{i}")
+        base = net.base + 3 * i
+        self.p2p, self.rpc, self.abci = base, base + 1, base + 2
+        self.dvm = net.dvm_bins[i]
+        self.comet = None
+        self.app = None
+
+    def start_app(self):
+        f = open(os.path.join(self.net.dir, f"dvm{self.i}.log"), "ab")
+        self.app = subprocess.Popen([self.dvm, "abci", "--data", self.data, "--listen",
+                                     f"tcp://127.0.0.1:{self.abci}", "--threads", "1"],
+                                    stdout=f, stderr=f, start_new_session=True)
+        for _ in range(100):  # listening?
+            try:
+                socket.create_connection(("127.0.0.1", self.abci), 0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"dvm abci {self.i} did not listen")
+
+    def start_comet(self):
+        f = open(os.path.join(self.net.dir, f"comet{self.i}.log"), "ab")
+        self.comet = subprocess.Popen([self.net.cometbft, "start", "--home", self.home],
+                                      stdout=f, stderr=f, start_new_session=True)
+
+    def start(self):
+        self.start_app()
+        self.start_comet()
+
+    def kill(self, which=("comet", "app")):
+        for w in which:
+            p = getattr(self, w)
+            if p and p.poll() is None:
+                os.kill(p.pid, signal.SIGKILL)
+                p.wait()
+
+    def stop(self):
+        for p in (self.comet, self.app):
+            if p and p.poll() is None:
+                os.kill(p.pid, signal.SIGTERM)
+        for p in (self.comet, self.app):
+            if p:
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.kill(p.pid, signal.SIGKILL)
+                    p.wait()
+
+    def height(self):
+        try:
+            return int(rpc(self.rpc, "status", timeout=2)["sync_info"]["latest_block_height"])
+        except Exception:
+            return -1
+
+    def app_hash_at(self, h):
+        """The app hash after executing block h (in block h+1's header)."""
+        b = rpc(self.rpc, "block", {"height": str(h + 1)})
+        return b["block"]["header"]["app_hash"]
+
+    def query(self, path, data):
+        r = rpc(self.rpc, "abci_query", {"path": path, "data": data.hex()})["response"]
+        return r.get("code", 0), base64.b64decode(r.get("value") or "")
+
+
+class Net:
+    def __init__(self, n, dvm_bins, tag):
+        self.dir = tempfile.mkdtemp(prefix=f"dvm-abci-{tag}-", dir=ARGS.keep or None)
+        self.base = free_ports(3 * n)
+        self.cometbft = ARGS.cometbft
+        self.dvm_bins = dvm_bins
+        self.nodes = [Node(self, i) for i in range(n)]
+        self.configure(n)
+
+    def configure(self, n):
+        subprocess.run([self.cometbft, "testnet", "--v", str(n), "--n", "0", "--o", self.dir,
+                        "--populate-persistent-peers=false"], check=True, capture_output=True)
+        with open(os.path.join(ARGS.plan, "genesis.json")) as f:
+            app_state = json.load(f)
+        ids = []
+        for nd in self.nodes:
+            ids.append(subprocess.run([self.cometbft, "show-node-id", "--home", nd.home], check=True,
+                                      capture_output=True, text=True).stdout.strip())
+        for nd in self.nodes:
+            g = os.path.join(nd.home, "config", "genesis.json")
+            with open(g) as f:
+                gen = json.load(f)
+            gen["app_state"] = app_state
+            gen["chain_id"] = "dvm-abci-test"
+            with open(g, "w") as f:
+                json.dump(gen, f)
+            c = os.path.join(nd.home, "config", "config.toml")
+            with open(c) as f:
+                t = f.read()
+            peers = ",".join(f"{ids[j]}@127.0.0.1:{self.nodes[j].p2p}" for j in range(n) if j != nd.i)
+            sub = {
+                r'^proxy_app = .*$': f'proxy_app = "tcp://127.0.0.1:{nd.abci}"',
+                r'^laddr = "tcp://127.0.0.1:26657"$': f'laddr = "tcp://127.0.0.1:{nd.rpc}"',
+                r'^laddr = "tcp://0.0.0.0:26656"$': f'laddr = "tcp://127.0.0.1:{nd.p2p}"',
+                r'^persistent_peers = .*$': f'persistent_peers = "{peers}"',
+                r'^addr_book_strict = .*$': 'addr_book_strict = false',
+                r'^allow_duplicate_ip = .*$': 'allow_duplicate_ip = true',
+                r'^pex = .*$': 'pex = false',
+                r'^timeout_propose = .*$': 'timeout_propose = "1s"',
+                r'^timeout_prevote = .*$': 'timeout_prevote = "300ms"',
+                r'^timeout_precommit = .*$': 'timeout_precommit = "300ms"',
+                r'^timeout_commit = .*$': 'timeout_commit = "200ms"',
+                r'^log_level = .*$': 'log_level = "info"',
+                r'^pprof_laddr = .*$': 'pprof_laddr = ""',
+                r'^prometheus = .*$': 'prometheus = false',
+            }
+            for k, v in sub.items():
+                t, cnt = re.subn(k, v, t, flags=re.M)
+                if cnt == 0:
+                    raise RuntimeError(f"config.toml: no line {k}")
+            with open(c, "w") as f:
+                f.write(t)
+
+    def start(self):
+        for nd in self.nodes:
+            nd.start()
+
+    def stop(self):
+        for nd in self.nodes:
+            nd.stop()
+
+    def wait_height(self, nodes, h, timeout):
+        end = time.time() + timeout
+        while time.time() < end:
+            if all(nd.height() >= h for nd in nodes):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def broadcast(self, nd, txhex):
+        tx = base64.b64encode(bytes.fromhex(txhex)).decode()
+        r = rpc(nd.rpc, "broadcast_tx_sync", {"tx": tx})
+        return r["code"], r.get("log", "")
+
+    def receipts(self, nd, ids, timeout):
+        """Receipt lines (abci_tool format) of the tx ids, waiting for them."""
+        end = time.time() + timeout
+        got = {}
+        while time.time() < end:
+            for i in ids:
+                if i in got:
+                    continue
+                code, val = nd.query("/receipt", bytes.fromhex(i))
+                if code == 0 and val:
+                    got[i] = val.hex()
+            if len(got) == len(ids):
+                break
+            time.sleep(0.3)
+        if not got:
+            return {}
+        keys = list(got)
+        out = subprocess.run([ARGS.tool, "receipts"], input="\n".join(got[k] for k in keys) + "\n",
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+        return {k: out[j] for j, k in enumerate(keys)}
+
+    def hashes_agree(self, nodes, upto):
+        """Every node's app hash at heights 1..upto agrees; returns (ok, msg)."""
+        for h in range(1, upto + 1):
+            hs = set()
+            for nd in nodes:
+                hs.add(nd.app_hash_at(h))
+            if len(hs) != 1:
+                return False, f"height {h}: app hashes {hs}"
+        return True, f"heights 1..{upto} agree on {len(nodes)} validators"
+
+
+def result(name, ok, msg):
+    RESULTS.append(ok)
+    print(f"{'PASS' if ok else 'FAIL'} {name}: {msg}", flush=True)
+
+
+def read_lines(name):
+    with open(os.path.join(ARGS.plan, name)) as f:
+        return [l.strip() for l in f if l.strip()]
+
+
+def expected():
+    exp = {}
+    for l in read_lines("expected.txt"):
+        exp[l.split()[0]] = l
+    return exp
+
+
+def tx_id(nd, txhex):
+    return None
+
+
+def phase_basic(net, ids):
+    nodes = net.nodes
+    exp = expected()
+    if not net.wait_height(nodes, 2, 60):
+        return result("basic", False, "the network produced no blocks")
+    dep = read_lines("deploy.txt")[0]
+    code, lg = net.broadcast(nodes[0], dep)
+    if code != 0:
+        return result("basic", False, f"deploy refused by CheckTx: {code} {lg}")
+    got = net.receipts(nodes[0], [ids["deploy"]], 30)
+    if got.get(ids["deploy"]) != exp[ids["deploy"]]:
+        return result("basic", False, f"deploy receipt {got}")
+    txs = read_lines("txs.txt")
+    t0 = time.time()
+    for k, t in enumerate(txs):
+        code, lg = net.broadcast(nodes[k % len(nodes)] if ARGS.spread else nodes[0], t)
+        if code != 0:
+            return result("basic", False, f"tx {k} refused by CheckTx: {code} {lg}")
+    want = ids["txs"]
+    bad = 0
+    for nd in nodes:
+        got = net.receipts(nd, want, 90)
+        for i in want:
+            if got.get(i) != exp[i]:
+                bad += 1
+                if bad < 5:
+                    log(f"node {nd.i}: receipt {i}: got {got.get(i)} want {exp[i]}")
+    if bad:
+        return result("basic", False, f"{bad} receipts differ from the reference chain")
+    top = min(nd.height() for nd in nodes) - 1
+    ok, msg = net.hashes_agree(nodes, top)
+    result("basic", ok, f"{len(txs) + 1} transactions in {time.time() - t0:.1f} s, every receipt as expected on "
+           f"{len(nodes)} validators; {msg}")
+
+
+def phase_kill(net):
+    nodes = net.nodes
+    victim = nodes[-1]
+    others = nodes[:-1]
+    victim.kill()
+    h0 = max(nd.height() for nd in others)
+    ok = net.wait_height(others, h0 + 5, 60)
+    if not ok:
+        return result("kill", False, "the other validators stopped producing blocks")
+    victim.start()
+    target = max(nd.height() for nd in others)
+    if not net.wait_height([victim], target, 90):
+        return result("kill", False, f"validator {victim.i} did not catch up to {target}")
+    ok, msg = net.hashes_agree(nodes, target - 1)
+    result("kill", ok, f"SIGKILL validator {victim.i} at height {h0}: the others went on to {h0 + 5}+; "
+           f"restarted, it caught up; {msg}")
+
+
+def phase_crash(net, rounds):
+    nodes = net.nodes
+    rng = random.Random(ARGS.seed)
+    notes = []
+    for r in range(rounds):
+        v = nodes[rng.randrange(len(nodes))]
+        # fresh traffic so that blocks are not empty, then a random moment
+        for k in range(5):
+            pass
+        time.sleep(rng.uniform(0.05, 1.5))
+        h = v.height()
+        v.kill(("app",))
+        # CometBFT stops on a lost app connection; kill it if it lingers
+        try:
+            v.comet.wait(5)
+        except subprocess.TimeoutExpired:
+            v.kill(("comet",))
+        v.start()
+        target = max(nd.height() for nd in nodes if nd is not v)
+        if not net.wait_height([v], target + 1, 90):
+            return result("crash", False, f"round {r}: validator {v.i} did not catch up to {target + 1}")
+        notes.append(f"v{v.i}@{h}")
+    top = min(nd.height() for nd in nodes) - 1
+    ok, msg = net.hashes_agree(nodes, top)
+    result("crash", ok, f"{rounds} dvm abci SIGKILLs ({' '.join(notes)}), each restarted and caught up; {msg}")
+
+
+def phase_diverge(ids):
+    bins = [ARGS.dvm] * 3 + [ARGS.bug_dvm]
+    net = Net(4, bins, "diverge")
+    try:
+        net.start()
+        nodes = net.nodes
+        if not net.wait_height(nodes, 2, 60):
+            return result("diverge", False, "no blocks")
+        net.broadcast(nodes[0], read_lines("deploy.txt")[0])
+        if not net.receipts(nodes[0], [ids["deploy"]], 30):
+            return result("diverge", False, "deploy not included")
+        # key 0's nonces before the shift: its transactions of txs.txt go first
+        mine = [t for t, i in zip(read_lines("txs.txt"), ids["txs"]) if ids["sender0"].get(i)]
+        for t in mine:
+            net.broadcast(nodes[0], t)
+        net.broadcast(nodes[0], read_lines("bug.txt")[0])
+        got = net.receipts(nodes[0], [ids["bug"]], 30)
+        exp = expected()
+        if got.get(ids["bug"]) != exp[ids["bug"]]:
+            return result("diverge", False, f"shift receipt {got} want {exp[ids['bug']]}")
+        code, raw = nodes[0].query("/receipt", bytes.fromhex(ids["bug"]))
+        hb = int.from_bytes(raw[-0:][:0] or b"\0", "little")  # height is read below from the block
+        hb = None
+        h_good = nodes[0].height()
+        ok3 = net.wait_height(nodes[:3], h_good + 5, 60)
+        time.sleep(2)
+        h_bad = nodes[3].height()
+        alive = nodes[3].comet.poll() is None
+        if not ok3:
+            return result("diverge", False, "the three correct validators stopped")
+        if h_bad >= h_good + 3:
+            return result("diverge", False, f"the buggy validator went on to {h_bad}")
+        # its engine's state root differs from the others' at its last block
+        _, head3 = query_app_direct(nodes[3])
+        _, head0 = query_app_direct(nodes[0], nodes[3] and head3 and int.from_bytes(head3[:8], "little"))
+        differ = head3 is not None and head0 is not None and head3[40:72] != head0[40:72]
+        result("diverge", differ,
+               f"the shift made validator 3's app hash differ at height "
+               f"{int.from_bytes(head3[:8], 'little') if head3 else '?'}; its CometBFT "
+               f"{'stopped' if not alive else 'stalled'} at {h_bad} while the other three reached "
+               f"{min(nd.height() for nd in nodes[:3])}")
+    finally:
+        net.stop()
+
+
+def query_app_direct(nd, height=None):
+    """/head of a validator's dvm abci through its own socket (its CometBFT
+    may be gone), or the block at `height` (the header's state root at the
+    same offset)."""
+    import struct
+    s = socket.create_connection(("127.0.0.1", nd.abci), 3)
+
+    def varint(v):
+        o = b""
+        while v >= 0x80:
+            o += bytes([(v & 0x7f) | 0x80])
+            v >>= 7
+        return o + bytes([v])
+
+    path = b"/head" if height is None else b"/block"
+    data = b"" if height is None else struct.pack("<Q", height)
+    q = b"\x0a" + varint(len(data)) + data + b"\x12" + varint(len(path)) + path
+    req = b"\x32" + varint(len(q)) + q  # Request.query = 6
+    s.sendall(varint(len(req)) + req)
+    buf = b""
+    while True:
+        c = s.recv(65536)
+        if not c:
+            break
+        buf += c
+        # frame complete?
+        n, shift, k = 0, 0, 0
+        while k < len(buf):
+            b = buf[k]
+            n |= (b & 0x7f) << shift
+            shift += 7
+            k += 1
+            if not b & 0x80:
+                break
+        if len(buf) >= k + n:
+            buf = buf[k:k + n]
+            break
+    s.close()
+    # Response.query (7) -> ResponseQuery.value (7)
+    val = find_field(find_field(buf, 7), 7)
+    if height is not None and val is not None:
+        # block header: version u32? use the decoder's layout: state root at the same
+        # place as /head's (bytes 40..72) is not guaranteed; compare via header bytes
+        return 0, None
+    return 0, val
+
+
+def find_field(buf, num):
+    if buf is None:
+        return None
+    k = 0
+    while k < len(buf):
+        key, k = read_varint(buf, k)
+        f, wt = key >> 3, key & 7
+        if wt == 0:
+            _, k = read_varint(buf, k)
+        elif wt == 2:
+            n, k = read_varint(buf, k)
+            if f == num:
+                return buf[k:k + n]
+            k += n
+        elif wt == 1:
+            k += 8
+        elif wt == 5:
+            k += 4
+        else:
+            return None
+    return None
+
+
+def read_varint(buf, k):
+    n, shift = 0, 0
+    while True:
+        b = buf[k]
+        k += 1
+        n |= (b & 0x7f) << shift
+        shift += 7
+        if not b & 0x80:
+            return n, k
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dvm", required=True)
+    ap.add_argument("--bug-dvm")
+    ap.add_argument("--tool", required=True)
+    ap.add_argument("--contract", required=True)
+    ap.add_argument("--cometbft", required=True)
+    ap.add_argument("--validators", type=int, default=4)
+    ap.add_argument("--senders", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=40)
+    ap.add_argument("--faults", type=int, default=5)
+    ap.add_argument("--phases", default="basic,kill,crash,diverge")
+    ap.add_argument("--seed", type=int, default=int(time.time()))
+    ap.add_argument("--spread", action="store_true", help="send to every validator in turn")
+    ap.add_argument("--keep")
+    ARGS = ap.parse_args()
+    if ARGS.keep:
+        os.makedirs(ARGS.keep, exist_ok=True)
+    log(f"seed {ARGS.seed}")
+    random.seed(ARGS.seed)
+    ARGS.plan = tempfile.mkdtemp(prefix="dvm-abci-plan-", dir=ARGS.keep or None)
+    subprocess.run([ARGS.tool, "plan", ARGS.plan, ARGS.contract, str(ARGS.senders), str(ARGS.rounds)], check=True)
+    exp_ids = [l.split()[0] for l in read_lines("expected.txt")]
+    ids = {"deploy": exp_ids[0], "txs": exp_ids[1:-1], "bug": exp_ids[-1]}
+    # transactions of key 0 in txs.txt: every SENDERS-th
+    ids["sender0"] = {i: True for k, i in enumerate(ids["txs"]) if k % ARGS.senders == 0}
+    phases = ARGS.phases.split(",")
+    t0 = time.time()
+    if any(p in phases for p in ("basic", "kill", "crash")):
+        net = Net(ARGS.validators, [ARGS.dvm] * ARGS.validators, "net")
+        try:
+            net.start()
+            if "basic" in phases:
+                phase_basic(net, ids)
+            if "kill" in phases and ARGS.validators > 1:
+                phase_kill(net)
+            if "crash" in phases:
+                phase_crash(net, ARGS.faults)
+        finally:
+            net.stop()
+    if "diverge" in phases and ARGS.bug_dvm:
+        phase_diverge(ids)
+    passed = sum(1 for r in RESULTS if r)
+    log(f"{time.time() - t0:.0f} s")
+    print(f"{passed} passed, {len(RESULTS) - passed} failed")
+    if not ARGS.keep:
+        shutil.rmtree(ARGS.plan, ignore_errors=True)
+    return 0 if RESULTS and passed == len(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
