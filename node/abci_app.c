@@ -771,6 +771,8 @@ static int handle(dvm_abci *a, const Dvmabci__Request *q, uint8_t **resp, size_t
     }
     /* Executed now, or before a crash (a handshake replay): the stored
      * block answers either way. */
+    if (h <= head)
+      fprintf(stderr, "dvm abci: height %" PRIu64 " answered from the stored block (finalized before a restart)\n", h);
     rc = finalize_results(a, h, fq->txs, fq->n_txs, rejected, &x, &o, err);
     free(rejected);
     dvm_tx_block_header hd;

@@ -253,8 +253,27 @@ def expected():
     return exp
 
 
-def tx_id(nd, txhex):
-    return None
+def send_all(net, nd, txs, errors):
+    for k, t in enumerate(txs):
+        try:
+            code, lg = net.broadcast(nd, t)
+            if code != 0:
+                errors.append(f"CheckTx refused a transaction: {code} {lg}")
+        except Exception as e:  # a node going down under the send
+            errors.append(str(e))
+
+
+def check_receipts(net, nodes, want, timeout):
+    exp = expected()
+    bad = 0
+    for nd in nodes:
+        got = net.receipts(nd, want, timeout)
+        for i in want:
+            if got.get(i) != exp[i]:
+                bad += 1
+                if bad < 5:
+                    log(f"node {nd.i}: receipt {i}: got {got.get(i)} want {exp[i]}")
+    return bad
 
 
 def phase_basic(net, ids):
@@ -269,27 +288,19 @@ def phase_basic(net, ids):
     got = net.receipts(nodes[0], [ids["deploy"]], 30)
     if got.get(ids["deploy"]) != exp[ids["deploy"]]:
         return result("basic", False, f"deploy receipt {got}")
-    txs = read_lines("txs.txt")
+    txs = read_lines("txs.txt")[:ids["split"]]
     t0 = time.time()
-    for k, t in enumerate(txs):
-        code, lg = net.broadcast(nodes[k % len(nodes)] if ARGS.spread else nodes[0], t)
-        if code != 0:
-            return result("basic", False, f"tx {k} refused by CheckTx: {code} {lg}")
-    want = ids["txs"]
-    bad = 0
-    for nd in nodes:
-        got = net.receipts(nd, want, 90)
-        for i in want:
-            if got.get(i) != exp[i]:
-                bad += 1
-                if bad < 5:
-                    log(f"node {nd.i}: receipt {i}: got {got.get(i)} want {exp[i]}")
+    errors = []
+    send_all(net, nodes[0], txs, errors)
+    if errors:
+        return result("basic", False, errors[0])
+    bad = check_receipts(net, nodes, ids["txs"][:ids["split"]], 90)
     if bad:
         return result("basic", False, f"{bad} receipts differ from the reference chain")
     top = min(nd.height() for nd in nodes) - 1
     ok, msg = net.hashes_agree(nodes, top)
-    result("basic", ok, f"{len(txs) + 1} transactions in {time.time() - t0:.1f} s, every receipt as expected on "
-           f"{len(nodes)} validators; {msg}")
+    result("basic", ok, f"{len(txs) + 1} transactions (transfers, deploy, contract calls) in "
+           f"{time.time() - t0:.1f} s, every receipt as expected on {len(nodes)} validators; {msg}")
 
 
 def phase_kill(net):
@@ -310,18 +321,27 @@ def phase_kill(net):
            f"restarted, it caught up; {msg}")
 
 
-def phase_crash(net, rounds):
+def phase_crash(net, rounds, ids):
+    import threading
     nodes = net.nodes
     rng = random.Random(ARGS.seed)
     notes = []
+    rest = read_lines("txs.txt")[ids["split"]:]
+    chunk = (len(rest) + rounds - 1) // max(rounds, 1)
     for r in range(rounds):
         v = nodes[rng.randrange(len(nodes))]
-        # fresh traffic so that blocks are not empty, then a random moment
-        for k in range(5):
-            pass
-        time.sleep(rng.uniform(0.05, 1.5))
+        other = nodes[(v.i + 1) % len(nodes)]
+        # traffic through another validator while the app is killed at a
+        # random moment, so that the blocks around the kill hold transactions
+        errors = []
+        th = threading.Thread(target=send_all, args=(net, other, rest[r * chunk:(r + 1) * chunk], errors))
+        th.start()
+        time.sleep(rng.uniform(0.05, 1.0))
         h = v.height()
         v.kill(("app",))
+        th.join()
+        if errors:
+            return result("crash", False, f"round {r}: {errors[0]}")
         # CometBFT stops on a lost app connection; kill it if it lingers
         try:
             v.comet.wait(5)
@@ -332,9 +352,18 @@ def phase_crash(net, rounds):
         if not net.wait_height([v], target + 1, 90):
             return result("crash", False, f"round {r}: validator {v.i} did not catch up to {target + 1}")
         notes.append(f"v{v.i}@{h}")
+    bad = check_receipts(net, nodes, ids["txs"][ids["split"]:], 90)
+    if bad:
+        return result("crash", False, f"{bad} receipts differ from the reference chain")
+    replays = 0
+    for nd in nodes:
+        with open(os.path.join(net.dir, f"dvm{nd.i}.log")) as f:
+            replays += f.read().count("answered from the stored block")
     top = min(nd.height() for nd in nodes) - 1
     ok, msg = net.hashes_agree(nodes, top)
-    result("crash", ok, f"{rounds} dvm abci SIGKILLs ({' '.join(notes)}), each restarted and caught up; {msg}")
+    result("crash", ok, f"{rounds} dvm abci SIGKILLs at random moments ({' '.join(notes)}) under traffic "
+           f"({len(rest)} more transactions, receipts as expected), each restarted and caught up "
+           f"({replays} blocks finalized again after a kill between FinalizeBlock and Commit); {msg}")
 
 
 def phase_diverge(ids):
@@ -489,6 +518,7 @@ def main():
     exp_ids = [l.split()[0] for l in read_lines("expected.txt")]
     ids = {"deploy": exp_ids[0], "txs": exp_ids[1:-1], "bug": exp_ids[-1]}
     # transactions of key 0 in txs.txt: every SENDERS-th
+    ids["split"] = len(ids["txs"]) * 3 // 5
     ids["sender0"] = {i: True for k, i in enumerate(ids["txs"]) if k % ARGS.senders == 0}
     phases = ARGS.phases.split(",")
     t0 = time.time()
@@ -501,7 +531,7 @@ def main():
             if "kill" in phases and ARGS.validators > 1:
                 phase_kill(net)
             if "crash" in phases:
-                phase_crash(net, ARGS.faults)
+                phase_crash(net, ARGS.faults, ids)
         finally:
             net.stop()
     if "diverge" in phases and ARGS.bug_dvm:
