@@ -5,7 +5,8 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config python3
       clang-14 llvm-14 libclang-rt-14-dev
-      libsodium-dev liblmdb-dev libxxhash-dev libjansson-dev afl++)
+      libsodium-dev liblmdb-dev libxxhash-dev libjansson-dev afl++
+      protobuf-c-compiler libprotobuf-c-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
