@@ -386,36 +386,35 @@ def phase_diverge(ids):
         exp = expected()
         if got.get(ids["bug"]) != exp[ids["bug"]]:
             return result("diverge", False, f"shift receipt {got} want {exp[ids['bug']]}")
-        code, raw = nodes[0].query("/receipt", bytes.fromhex(ids["bug"]))
-        hb = int.from_bytes(raw[-0:][:0] or b"\0", "little")  # height is read below from the block
-        hb = None
         h_good = nodes[0].height()
         ok3 = net.wait_height(nodes[:3], h_good + 5, 60)
-        time.sleep(2)
         h_bad = nodes[3].height()
-        alive = nodes[3].comet.poll() is None
         if not ok3:
             return result("diverge", False, "the three correct validators stopped")
         if h_bad >= h_good + 3:
             return result("diverge", False, f"the buggy validator went on to {h_bad}")
-        # its engine's state root differs from the others' at its last block
-        _, head3 = query_app_direct(nodes[3])
-        _, head0 = query_app_direct(nodes[0], nodes[3] and head3 and int.from_bytes(head3[:8], "little"))
-        differ = head3 is not None and head0 is not None and head3[40:72] != head0[40:72]
-        result("diverge", differ,
-               f"the shift made validator 3's app hash differ at height "
-               f"{int.from_bytes(head3[:8], 'little') if head3 else '?'}; its CometBFT "
-               f"{'stopped' if not alive else 'stalled'} at {h_bad} while the other three reached "
-               f"{min(nd.height() for nd in nodes[:3])}")
+        # the buggy engine's state root (its dvm abci, asked directly) differs
+        # from the app hash the others committed at the same height
+        head3 = query_app_direct(nodes[3])
+        h3 = int.from_bytes(head3[:8], "little")
+        mine = head3[40:72].hex().upper()
+        theirs = nodes[0].app_hash_at(h3)
+        with open(os.path.join(net.dir, "comet3.log")) as f:
+            refused = "wrong Block.Header.AppHash" in f.read()
+        ok = mine != theirs and refused
+        top = min(nd.height() for nd in nodes[:3]) - 1
+        agree, msg = net.hashes_agree(nodes[:3], top)
+        result("diverge", ok and agree,
+               f"shl(1,32) made validator 3's state root differ at height {h3} ({mine[:16]}... vs "
+               f"{theirs[:16]}...); its CometBFT {'refused the next block (wrong Block.Header.AppHash)' if refused else 'did not report the wrong app hash'} "
+               f"and stayed at {h_bad}, while the other three went on: {msg}")
     finally:
         net.stop()
 
 
-def query_app_direct(nd, height=None):
-    """/head of a validator's dvm abci through its own socket (its CometBFT
-    may be gone), or the block at `height` (the header's state root at the
-    same offset)."""
-    import struct
+def query_app_direct(nd):
+    """/head of a validator's dvm abci through its own ABCI socket (a raw
+    Request.query frame): height u64 || block hash || state root || time."""
     s = socket.create_connection(("127.0.0.1", nd.abci), 3)
 
     def varint(v):
@@ -425,10 +424,9 @@ def query_app_direct(nd, height=None):
             v >>= 7
         return o + bytes([v])
 
-    path = b"/head" if height is None else b"/block"
-    data = b"" if height is None else struct.pack("<Q", height)
-    q = b"\x0a" + varint(len(data)) + data + b"\x12" + varint(len(path)) + path
-    req = b"\x32" + varint(len(q)) + q  # Request.query = 6
+    path = b"/head"
+    q = b"\x12" + varint(len(path)) + path          # RequestQuery.path = 2
+    req = b"\x32" + varint(len(q)) + q              # Request.query = 6
     s.sendall(varint(len(req)) + req)
     buf = b""
     while True:
@@ -436,26 +434,15 @@ def query_app_direct(nd, height=None):
         if not c:
             break
         buf += c
-        # frame complete?
-        n, shift, k = 0, 0, 0
-        while k < len(buf):
-            b = buf[k]
-            n |= (b & 0x7f) << shift
-            shift += 7
-            k += 1
-            if not b & 0x80:
-                break
+        try:
+            n, k = read_varint(buf, 0)
+        except IndexError:
+            continue
         if len(buf) >= k + n:
             buf = buf[k:k + n]
             break
     s.close()
-    # Response.query (7) -> ResponseQuery.value (7)
-    val = find_field(find_field(buf, 7), 7)
-    if height is not None and val is not None:
-        # block header: version u32? use the decoder's layout: state root at the same
-        # place as /head's (bytes 40..72) is not guaranteed; compare via header bytes
-        return 0, None
-    return 0, val
+    return find_field(find_field(buf, 7), 7)        # Response.query -> value
 
 
 def find_field(buf, num):
@@ -492,6 +479,22 @@ def read_varint(buf, k):
             return n, k
 
 
+def serve():
+    """scripts/abci_localnet.sh: a development network left running."""
+    net = Net(ARGS.validators, [ARGS.dvm] * ARGS.validators, "localnet")
+    net.start()
+    with open(os.path.join(ARGS.serve, "pids"), "w") as f:
+        for nd in net.nodes:
+            f.write(f"{nd.comet.pid}\n{nd.app.pid}\n")
+    ok = net.wait_height(net.nodes, 2, 60)
+    print(f"localnet in {net.dir} ({'producing blocks' if ok else 'NOT producing blocks yet'})")
+    print(f"DVM genesis, transactions and expected receipts of the test plan: {ARGS.plan}")
+    for nd in net.nodes:
+        print(f"  validator {nd.i}: CometBFT RPC http://127.0.0.1:{nd.rpc}  p2p {nd.p2p}  "
+              f"dvm abci tcp://127.0.0.1:{nd.abci}  data {nd.data}  logs {net.dir}/comet{nd.i}.log dvm{nd.i}.log")
+    return 0 if ok else 1
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -508,11 +511,15 @@ def main():
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--spread", action="store_true", help="send to every validator in turn")
     ap.add_argument("--keep")
+    ap.add_argument("--serve", help="configure and start a network in this folder, leave it running")
     ARGS = ap.parse_args()
     if ARGS.keep:
         os.makedirs(ARGS.keep, exist_ok=True)
     log(f"seed {ARGS.seed}")
     random.seed(ARGS.seed)
+    if ARGS.serve:
+        ARGS.keep = ARGS.serve
+        os.makedirs(ARGS.serve, exist_ok=True)
     ARGS.plan = tempfile.mkdtemp(prefix="dvm-abci-plan-", dir=ARGS.keep or None)
     subprocess.run([ARGS.tool, "plan", ARGS.plan, ARGS.contract, str(ARGS.senders), str(ARGS.rounds)], check=True)
     exp_ids = [l.split()[0] for l in read_lines("expected.txt")]
@@ -520,6 +527,8 @@ def main():
     # transactions of key 0 in txs.txt: every SENDERS-th
     ids["split"] = len(ids["txs"]) * 3 // 5
     ids["sender0"] = {i: True for k, i in enumerate(ids["txs"]) if k % ARGS.senders == 0}
+    if ARGS.serve:
+        return serve()
     phases = ARGS.phases.split(",")
     t0 = time.time()
     if any(p in phases for p in ("basic", "kill", "crash")):
