@@ -123,8 +123,16 @@ void asm_apply_fixups(asm_ctx *a) {
         if (num < 0) {
           if (s)
             asm_error(a, &f->loc, "cannot call '%s': it is %s", f->name, asm_sym_kind_name(s->kind));
-          else if (!strncmp(f->name, "__", 2) || !strcmp(f->name, "memcpy") || !strcmp(f->name, "memset") ||
-                   !strcmp(f->name, "memmove") || !strcmp(f->name, "memcmp"))
+          else if (!strncmp(f->name, "__", 2) && strlen(f->name) > 3 && !strcmp(f->name + strlen(f->name) - 3, "ti3"))
+            asm_error(a, &f->loc, "call to undefined function '%s' (a compiler runtime routine for 128-bit "
+                      "arithmetic: contracts have no libgcc; use dvm_fx_mul_div for a * b / c, fx_mul of "
+                      "dvm_contract.h, or 64-bit halves)", f->name);
+          else if (!strcmp(f->name, "memcpy") || !strcmp(f->name, "memset") || !strcmp(f->name, "memmove") ||
+                   !strcmp(f->name, "memcmp"))
+            asm_error(a, &f->loc, "call to undefined function '%s' (a compiler runtime routine: contracts have "
+                      "no libc; include the SDK's <string.h> (contracts/include/libc) and compile with "
+                      "-fno-builtin, as dvm_add_contract does)", f->name);
+          else if (!strncmp(f->name, "__", 2))
             asm_error(a, &f->loc, "call to undefined function '%s' (a compiler runtime routine: contracts have "
                       "no libc or libgcc; rewrite the operation the compiler could not inline)", f->name);
           else if (a->syscalls)

@@ -1,6 +1,15 @@
 /* cmd_exec.c — `dvm exec`: run one program standalone and print one JSON
  * line with the result (README, spec/gas.md). Exit 0 ok, 1 trap, 2 usage,
- * load or verifier error. */
+ * load or verifier error.
+ *
+ * Two ways to start (README, "The dvm command"):
+ *  - call mode (--entry and/or --input, no --mem): the method runs as a
+ *    call transaction runs it (runtime/call.c): the input copied into the
+ *    read-only input region, r1 = its address, r2 = its length, a fresh
+ *    zero heap of 32 KiB growable by syscall to the call cap, the gas given;
+ *  - memory mode (--mem, or nothing): the raw-program convention of the
+ *    conformance suite, the bytes are the heap, r1 = its address, r2 = its
+ *    length. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -48,8 +57,9 @@ static void print_hex(const uint8_t *b, uint32_t n) {
 
 static int usage(void) {
   fprintf(stderr,
-          "usage: dvm exec PROGRAM [--mem HEX | --mem-file FILE] [--input HEX | --input-file FILE]\n"
-          "                [--gas N] [--interp fast|ref] [--trace FILE] [--entry NAME]\n");
+          "usage: dvm exec PROGRAM [--entry NAME] [--input HEX | --input-file FILE]\n"
+          "                [--gas N] [--interp fast|ref] [--trace FILE]\n"
+          "       dvm exec PROGRAM [--mem HEX | --mem-file FILE] [--entry NAME] [--gas N] ...\n");
   return 2;
 }
 
@@ -127,6 +137,14 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
     fprintf(stderr, "dvm exec: give the memory (or the input) once, as hex or as a file\n");
     return 2;
   }
+  int mem_mode = mem_hex || mem_file;
+  if (mem_mode && (in_hex || in_file)) {
+    fprintf(stderr, "dvm exec: --mem (r1/r2 = the heap, for raw programs) and --input (r1/r2 = the "
+                    "call input, as a transaction) exclude each other\n");
+    return 2;
+  }
+  /* Call mode when a method or an input is named, memory mode otherwise. */
+  int call_mode = !mem_mode && (entry || in_hex || in_file);
   if (load_bytes(mem_hex, mem_file, &mem, &mem_len, "--mem") ||
       load_bytes(in_hex, in_file, &input, &input_len, "--input"))
     goto out;
@@ -141,10 +159,16 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
     fprintf(stderr, "dvm exec: %s: no entry point named '%s'\n", prog_path, entry);
     goto out;
   }
-  /* The memory is the heap's content: exactly its bytes are visible, so an
-   * access one past the end faults. With no memory, a default zero heap. */
+  /* ABI hook: with the lead's ABI tooling, `--abi FILE` will encode the
+   * method's arguments into `input` here (and decode the return data below);
+   * until then the input is the packed bytes themselves. */
+  /* Memory mode: the memory is the heap's content, exactly its bytes
+   * visible, so an access one past the end faults; with no memory a default
+   * zero heap. Call mode: the heap of a call, 32 KiB of zeros growing by
+   * dvm_heap_grow up to the call cap. */
   uint32_t heap_len = mem ? (uint32_t)mem_len : DVM_VM_HEAP_DEFAULT;
-  heap = calloc(heap_len ? heap_len : 1, 1);
+  uint32_t heap_cap = call_mode ? DVM_RT_HEAP_CAP : heap_len;
+  heap = calloc(heap_cap ? heap_cap : 1, 1);
   vm = malloc(sizeof *vm);
   if (!heap || !vm) {
     fprintf(stderr, "dvm exec: out of memory\n");
@@ -160,18 +184,17 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
       goto out;
     }
   }
-  if (dvm_vm_exec_init(vm, prog, pc, gas, heap, heap_len, heap_len, input, (uint32_t)input_len,
+  if (dvm_vm_exec_init(vm, prog, pc, gas, heap, heap_len, heap_cap, input, (uint32_t)input_len,
                        sb ? dvm_rt_sandbox_ctx(sb) : NULL) != DVM_VM_OK) {
     fprintf(stderr, "dvm exec: cannot start at slot %u\n", pc);
     goto out;
   }
-  if (mem) {
+  if (call_mode) { /* as runtime/call.c starts a method */
+    dvm_vm_reg_set(vm, 1, DVM_VM_ADDR(DVM_VM_REGION_INPUT, 0));
+    dvm_vm_reg_set(vm, 2, input_len);
+  } else if (mem) {
     dvm_vm_reg_set(vm, 1, DVM_VM_ADDR(DVM_VM_REGION_HEAP, 0));
     dvm_vm_reg_set(vm, 2, mem_len);
-  }
-  if (input) {
-    dvm_vm_reg_set(vm, 3, DVM_VM_ADDR(DVM_VM_REGION_INPUT, 0));
-    dvm_vm_reg_set(vm, 4, input_len);
   }
   if (trace_path) {
     tr.f = strcmp(trace_path, "-") ? fopen(trace_path, "w") : stdout;
@@ -206,7 +229,26 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
       print_hex(ret, ret_len);
       printf("\"");
     }
-    if (nlogs) printf(",\"logs\":%" PRIu32, nlogs);
+    if (nlogs && !reverted) {
+      /* The count, then each log: topics and data in hex (a revert drops
+       * its logs, as a transaction's receipt does). */
+      printf(",\"logs\":%" PRIu32 ",\"log\":[", nlogs);
+      for (uint32_t i = 0; i < nlogs; i++) {
+        const uint8_t *topics, *data;
+        uint32_t ntopics, data_len;
+        dvm_rt_sandbox_log(sb, i, &topics, &ntopics, &data, &data_len);
+        printf("%s{\"topics\":[", i ? "," : "");
+        for (uint32_t t = 0; t < ntopics; t++) {
+          printf("%s\"", t ? "," : "");
+          print_hex(topics + 32 * t, 32);
+          printf("\"");
+        }
+        printf("],\"data\":\"");
+        print_hex(data, data_len);
+        printf("\"}");
+      }
+      printf("]");
+    }
     printf("}\n");
     rc = reverted ? 1 : 0;
   }

@@ -1,4 +1,6 @@
-/* main.c — `dvm COMMAND ...`: dispatch to the sub-commands of node.h. */
+/* main.c — `dvm COMMAND ...`: dispatch to the sub-commands of cli.h. Each
+ * prints its own usage with --help; client commands exit 0 ok, 1 refused or
+ * failed, 2 usage, 3 no node (cli_client.h). */
 #include "cli.h"
 
 #include <stdio.h>
@@ -12,11 +14,20 @@ typedef struct command {
 
 static const command commands[] = {
   {"exec", dvm_cli_cmd_exec,
-   "exec PROGRAM [--mem HEX | --mem-file FILE] [--input HEX | --input-file FILE]\n"
-   "                   [--gas N] [--interp fast|ref] [--trace FILE] [--entry NAME]"},
+   "exec PROGRAM [--entry NAME] [--input HEX | --input-file FILE] | [--mem HEX | --mem-file FILE]\n"
+   "                   [--gas N] [--interp fast|ref] [--trace FILE]"},
   {"plugin", dvm_cli_cmd_plugin, "plugin [MEM]   (bpf_conformance plugin protocol)"},
   {"asm", dvm_cli_cmd_asm, "asm SRC... -o OUT.dvm"},
   {"disasm", dvm_cli_cmd_disasm, "disasm FILE.dvm"},
+  {"keygen", dvm_cli_cmd_keygen, "keygen --out FILE"},
+  {"init", dvm_cli_cmd_init, "init --data DIR [--genesis FILE]"},
+  {"node", dvm_cli_cmd_node, "node --data DIR [--rpc 127.0.0.1:PORT] [--block-time MS] ..."},
+  {"deploy", dvm_cli_cmd_deploy, "deploy FILE.dvm [--abi FILE] --key FILE [--rpc URL | --data DIR]"},
+  {"call", dvm_cli_cmd_call, "call CONTRACT METHOD [JSON_ARGS] [--attach ASSET:AMOUNT] --key FILE ..."},
+  {"send", dvm_cli_cmd_send, "send TO ASSET AMOUNT --key FILE ..."},
+  {"query", dvm_cli_cmd_query, "query head|balance|nonce|storage|block|receipt|contract|oracle|assets ..."},
+  {"oracle", dvm_cli_cmd_oracle, "oracle FEED PRICE [TIME] --key AUTHORITY_KEY ..."},
+  {"param", dvm_cli_cmd_param, "param KEY VALUE --key AUTHORITY_KEY ..."},
   {"abci", dvm_cli_cmd_abci,
    "abci --data DIR [--listen tcp://127.0.0.1:26658] [--genesis FILE] [--block-gas N] [-v]"},
 };

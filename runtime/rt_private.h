@@ -50,6 +50,10 @@
 #define RT_MAX_STORAGE_KEY (DVM_STATE_KEY_MAX - DVM_ADDR_BYTES)
 #define RT_MAX_STORAGE_VALUE (64u << 10)
 
+/* ---- chain metadata (META table, not committed by the root) ---- */
+#define RT_META_CHAIN_ID "chain.id"
+#define RT_META_GENESIS "chain.genesis"
+
 /* ---- state key layout (spec/state.md §Keys) ---- */
 /* ACCOUNTS: addr || 0x00 -> account info; addr || 0x01 || asset BE32 -> u64 balance.
  * CODE: code hash -> container.
@@ -72,8 +76,13 @@ int rt_account_get(dvm_state_overlay *ov, const uint8_t addr[32], rt_account *a)
 int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_account *a);
 int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount);
 int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t amount);
-/* Move amount; returns 1 (and changes nothing) when `from` has too little,
- * 2 on overflow of `to`, 0 when done, negative on a state error. */
+/* What rt_transfer did (a state error is negative). */
+typedef enum rt_moved {
+  RT_MOVED = 0,          /* done */
+  RT_MOVED_SHORT = 1,    /* `from` has too little: nothing changed */
+  RT_MOVED_OVERFLOW = 2, /* `to` would overflow: nothing changed */
+} rt_moved;
+/* Move amount: an rt_moved, or a negative state error. */
 int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
                 uint64_t amount);
 int rt_asset_known(dvm_state_overlay *ov, uint32_t asset);
@@ -192,6 +201,37 @@ void rt_read_end(rt_read *r);
 int rt_read_head(rt_read *r, rt_head *h);
 /* A state code as a dvm_rt_err, without a message (any thread). */
 int rt_state_err(int rc);
+
+/* chain.c: the writer's side of the chain */
+/* Set the chain's message (printf-style); returns 0 so that callers can
+ * write `return rt_errf(c, ...), CODE;`. */
+int rt_errf(dvm_rt_chain *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A state code as a dvm_rt_err, with "what: ..." in the message. */
+int rt_state_rc(dvm_rt_chain *c, int rc, const char *what);
+/* Throw away every uncommitted write (a failed block) and re-read the head;
+ * the chain's message is kept. */
+void rt_reset_overlay(dvm_rt_chain *c);
+/* Key of a block in BLOCKS: the height, big-endian. */
+void rt_height_key(uint8_t key[8], uint64_t height);
+
+/* execute.c: one transaction, one receipt */
+/* One entry of a receipt while the transaction runs: the call's outcome
+ * (return data owned) and its logs, x->logs[log_from..log_to). */
+typedef struct rt_entry {
+  rt_call_out o;
+  size_t log_from, log_to;
+} rt_entry;
+/* Encode receipt `r` (its calls ignored) with entries e[0..n) over `logs`;
+ * *out malloc'd. 0 or DVM_STATE_ERR_NOMEM. */
+int rt_receipt_encode(dvm_tx_receipt *r, const rt_entry *e, unsigned n, const rt_log *logs, uint8_t **out,
+                      size_t *out_len);
+/* Execute a valid transaction (tx_valid said so; `intrinsic` is its
+ * intrinsic gas) into the chain's overlay as transaction `index` of block
+ * `height`: nonce, fee escrow, the kind's effects, fee and refund. On 0,
+ * *receipt (malloc'd) is its encoded receipt and *gas the gas it used; any
+ * other return is a state error and the block must fail. */
+int rt_tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64_t time, uint32_t index,
+                  uint64_t intrinsic, uint8_t **receipt, size_t *receipt_len, uint64_t *gas);
 
 /* call.c */
 int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], const char *method,

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tx.h"
 #include "vm.h"
 
 #ifdef __cplusplus
@@ -180,43 +181,14 @@ int dvm_rt_chain_receipt(dvm_rt_chain *c, const uint8_t tx_id[32], uint8_t **out
 int dvm_rt_chain_audit(dvm_rt_chain *c, uint8_t root[32]);
 
 /* ------------------------------------------------------------------ */
-/* Receipts (spec/tx.md §Receipts), decoded. Pointers borrow from the
- * encoded buffer; calls and logs are allocated (dvm_rt_receipt_free). */
+/* Receipts (spec/tx.md §Receipts), decoded: the codec is tx/tx.h's
+ * (dvm_tx_receipt_*); these names and functions stay for libdvm's users.
+ * Pointers borrow from the encoded buffer; calls and logs are allocated
+ * (dvm_rt_receipt_free). decode: 0, ERR_ARG (malformed), ERR_NOMEM. */
 
-typedef struct dvm_rt_log_view {
-  const uint8_t *contract; /* 32 bytes */
-  uint8_t ntopics;
-  const uint8_t *topics; /* ntopics x 32 bytes */
-  const uint8_t *data;
-  uint32_t data_len;
-} dvm_rt_log_view;
-
-typedef struct dvm_rt_call_receipt {
-  uint8_t status; /* DVM_RT_CALL_* */
-  uint8_t trap;   /* dvm_vm_trap when status is TRAP */
-  uint32_t pc;
-  int32_t detail; /* dvm_rt_fail, or the trap's detail */
-  uint64_t gas_used;
-  uint64_t r0;
-  const uint8_t *ret; /* return data, or the revert message */
-  uint32_t ret_len;
-  uint16_t nlogs;
-  dvm_rt_log_view *logs;
-} dvm_rt_call_receipt;
-
-typedef struct dvm_rt_receipt {
-  uint8_t tx_id[32];
-  uint8_t kind;
-  uint8_t status; /* DVM_RT_CALL_OK, or the status of the first entry that is not */
-  uint64_t gas_used;
-  uint64_t fee;
-  uint8_t has_contract;
-  uint8_t contract[32]; /* deploy: the new contract's address */
-  uint64_t height;
-  uint32_t index; /* position in its block */
-  uint16_t ncalls;
-  dvm_rt_call_receipt *calls;
-} dvm_rt_receipt;
+typedef dvm_tx_log_view dvm_rt_log_view;
+typedef dvm_tx_receipt_call dvm_rt_call_receipt; /* status DVM_RT_CALL_*, detail dvm_rt_fail */
+typedef dvm_tx_receipt dvm_rt_receipt;
 
 int dvm_rt_receipt_decode(const uint8_t *buf, size_t len, dvm_rt_receipt *r);
 void dvm_rt_receipt_free(dvm_rt_receipt *r);
@@ -243,6 +215,13 @@ void *dvm_rt_sandbox_ctx(dvm_rt_sandbox *s);
  * run or close), whether it was a revert, and the number of logs. */
 void dvm_rt_sandbox_output(dvm_rt_sandbox *s, const uint8_t **ret, uint32_t *ret_len,
                            int *reverted, uint32_t *nlogs);
+/* After a run: log i (< nlogs): its topics (ntopics x 32 bytes) and data,
+ * borrowed like the return data. 0, or -1 when i is out of range. */
+int dvm_rt_sandbox_log(dvm_rt_sandbox *s, uint32_t i, const uint8_t **topics, uint32_t *ntopics,
+                       const uint8_t **data, uint32_t *data_len);
+/* The heap of a contract call starts at DVM_VM_HEAP_DEFAULT bytes and grows
+ * by dvm_heap_grow to this cap (spec/syscalls.md). */
+#define DVM_RT_HEAP_CAP (1u << 20)
 
 #ifdef __cplusplus
 }

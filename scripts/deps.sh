@@ -3,9 +3,10 @@
 # test dependencies is missing. Safe to run again: it installs nothing when
 # everything is there. Needs root (or sudo) only when something is missing.
 set -euo pipefail
-PKGS=(build-essential cmake ninja-build pkg-config python3
-      clang-14 llvm-14 libclang-rt-14-dev
+PKGS=(build-essential cmake ninja-build pkg-config python3 curl jq
+      clang-14 llvm-14 libclang-rt-14-dev clang-19 llvm-19
       libsodium-dev liblmdb-dev libxxhash-dev libjansson-dev afl++
+      libmicrohttpd-dev libcurl4-openssl-dev gnuplot-nox
       protobuf-c-compiler libprotobuf-c-dev)
 missing=()
 for p in "${PKGS[@]}"; do

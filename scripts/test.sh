@@ -23,6 +23,12 @@ echo "== test: clang-14 -O0, ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan -j"$jobs" --output-on-failure
 
+echo "== contracts with the fallback toolchain: clang-14 -mcpu=v3 (512-byte frames)"
+# The contracts that fit clang-14's limits build and pass with it; those
+# that need clang-19's 4 KiB frames say they are skipped (spec/contracts/sdk.md).
+scripts/build.sh build-c14 -DCMAKE_C_COMPILER=gcc -DDVM_BENCH=OFF -DDVM_BPF_CLANG=/usr/bin/clang-14
+ctest --test-dir build-c14 -j"$jobs" --output-on-failure -R 'contract|asm_contract'
+
 echo "== consensus code: no floating point"
 scripts/check_no_float.sh build
 

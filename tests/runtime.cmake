@@ -31,7 +31,16 @@ target_link_libraries(syscall_table PRIVATE dvm_rt)
 add_test(NAME rt_syscall_spec_table COMMAND syscall_table --spec ${CMAKE_SOURCE_DIR}/spec/syscalls.md)
 add_test(NAME rt_syscall_sdk_header COMMAND syscall_table --sdk ${CMAKE_SOURCE_DIR}/contracts/include/dvm_contract.h)
 
+# The market-data syscalls (#31 oracle_price_at, #32 asset_decimals).
+add_executable(test_market ${CMAKE_CURRENT_LIST_DIR}/runtime/test_market.c)
+target_link_libraries(test_market PRIVATE dvm_chainkit)
+add_test(NAME rt_market COMMAND test_market ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
 # The mempool check and queries on other threads while blocks are produced.
 add_executable(test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/test_chain_mempool.c)
 target_link_libraries(test_chain_mempool PRIVATE dvm_chainkit Threads::Threads)
 add_test(NAME rt_mempool COMMAND test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
+
+# The end-to-end vectors printed in spec/tx.md (block 0, block 1, a receipt).
+add_executable(test_spec_vectors ${CMAKE_CURRENT_LIST_DIR}/runtime/test_spec_vectors.c)
+target_link_libraries(test_spec_vectors PRIVATE dvm_rt)
+add_test(NAME rt_spec_vectors COMMAND test_spec_vectors)

@@ -1,6 +1,7 @@
 /* tx.h — transactions, blocks, receipts and genesis: binary encodings,
- * hashes and signatures (spec/tx.md). Private to runtime/; runtime.h
- * re-exports what cli/, node/ and embedders need.
+ * hashes and signatures (spec/tx.md). Public: libdvm's users (cli/, node/,
+ * clients, embedders) encode, sign and decode with it; runtime.h re-exports
+ * the receipt types under their dvm_rt_ names.
  *
  * Every encoding is little-endian, versioned and canonical: decode(b)
  * succeeds only for bytes that encode(decode(b)) reproduces exactly, so a
@@ -42,6 +43,7 @@
 #define DVM_DOMAIN_TX_ROOT "DVM/tx-root/v1"
 #define DVM_DOMAIN_RECEIPTS_ROOT "DVM/receipts-root/v1"
 #define DVM_DOMAIN_CONTRACT "DVM/contract/v1"
+#define DVM_DOMAIN_RECEIPT "DVM/receipt/v1"
 
 typedef enum dvm_tx_err {
   DVM_TX_OK = 0,
@@ -209,6 +211,59 @@ int dvm_tx_block_encode(const dvm_tx_block_header *h, const uint8_t *const *txs,
 /* Roots: BLAKE2b-256(domain || u32 n || item hash 0 || ... ). */
 void dvm_tx_hash_list(const char *domain, const uint8_t (*hashes)[DVM_HASH_BYTES], size_t n,
                    uint8_t out[DVM_HASH_BYTES]);
+
+/* ------------------------------------------------------------------ */
+/* Receipts (spec/tx.md §Receipts). Decoded pointers borrow from the
+ * encoded buffer; the calls and logs arrays are allocated by decode
+ * (dvm_tx_receipt_free). For encode the same structure is the input. */
+
+#define DVM_TX_MAX_TOPICS 4u /* topics of one log */
+
+typedef struct dvm_tx_log_view {
+  const uint8_t *contract; /* 32 bytes */
+  uint8_t ntopics;         /* 0..DVM_TX_MAX_TOPICS */
+  const uint8_t *topics;   /* ntopics x 32 bytes */
+  const uint8_t *data;
+  uint32_t data_len;
+} dvm_tx_log_view;
+
+/* One entry: a call of a batch, or the single entry of the other kinds. */
+typedef struct dvm_tx_receipt_call {
+  uint8_t status; /* 0 ok, 1 revert, 2 trap, 3 failed (runtime.h DVM_RT_CALL_*) */
+  uint8_t trap;   /* dvm_vm_trap when status is trap, else 0 */
+  uint32_t pc;
+  int32_t detail; /* dvm_rt_fail, or the trap's detail */
+  uint64_t gas_used;
+  uint64_t r0;
+  const uint8_t *ret; /* return data, or the revert message */
+  uint32_t ret_len;
+  uint16_t nlogs;
+  dvm_tx_log_view *logs;
+} dvm_tx_receipt_call;
+
+typedef struct dvm_tx_receipt {
+  uint8_t tx_id[32];
+  uint8_t kind;
+  uint8_t status; /* 0, or the status of the first entry that is not */
+  uint64_t gas_used;
+  uint64_t fee;
+  uint8_t has_contract;
+  uint8_t contract[32]; /* deploy: the new contract's address */
+  uint64_t height;
+  uint32_t index; /* position in its block */
+  uint16_t ncalls;
+  dvm_tx_receipt_call *calls;
+} dvm_tx_receipt;
+
+/* Encode (the canonical form; *out malloc'd). ERR_LIMIT for a count above
+ * its cap (topics), ERR_FIELD for has_contract > 1, ERR_NOMEM. */
+int dvm_tx_receipt_encode(const dvm_tx_receipt *r, uint8_t **out, size_t *out_len);
+/* Decode exactly buf[0..len): every length checked, nothing trailing.
+ * On error *r holds nothing to free and err says what and at which byte. */
+int dvm_tx_receipt_decode(const uint8_t *buf, size_t len, dvm_tx_receipt *r, char *err, size_t errlen);
+void dvm_tx_receipt_free(dvm_tx_receipt *r);
+/* BLAKE2b-256(DOMAIN_RECEIPT || encoding): the item of the receipts root. */
+void dvm_tx_receipt_hash(const uint8_t *enc, size_t len, uint8_t out[DVM_HASH_BYTES]);
 
 /* ------------------------------------------------------------------ */
 /* Genesis (JSON, spec/tx.md §Genesis). */

@@ -10,7 +10,7 @@ function(run)
   set(err "${err}" PARENT_SCOPE)
 endfunction()
 
-run(${CLANG} -target bpf ${CFLAGS} -O2 -Wall -Werror -I${INCLUDE} -S ${SRC} -o ${WORK}/ladder.s)
+run(${CLANG} -target bpf ${CFLAGS} -Werror -S ${SRC} -o ${WORK}/ladder.s)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "clang failed:\n${err}")
 endif()
@@ -25,13 +25,13 @@ if(NOT out MATCHES "\"status\":\"ok\"" OR NOT out MATCHES "\"r0\":\"0x757032eda\
   message(FATAL_ERROR "selftest (no input): ${out}${err}")
 endif()
 # spot 110 (0x6e) -> payoff 25
-run(${DVM} exec ${WORK}/ladder.dvm --entry selftest --mem 6e)
+run(${DVM} exec ${WORK}/ladder.dvm --entry selftest --input 6e)
 if(NOT out MATCHES "\"r0\":\"0x1957032eda\"")
   message(FATAL_ERROR "selftest (spot 110): ${out}${err}")
 endif()
 # settle calls syscalls (block height, storage, log; dvm exec runs them on
 # an ephemeral chain, spec/syscalls.md §7): it returns 0 with one log...
-run(${DVM} exec ${WORK}/ladder.dvm --entry settle --mem 6e)
+run(${DVM} exec ${WORK}/ladder.dvm --entry settle --input 6e)
 if(NOT out MATCHES "\"status\":\"ok\"" OR NOT out MATCHES "\"r0\":\"0x0\"" OR NOT out MATCHES "\"logs\":1")
   message(FATAL_ERROR "settle (spot 110): ${out}${err}")
 endif()

@@ -1,9 +1,15 @@
 /* dvm_contract.h — the C SDK for DVM contracts.
  *
  * Compile a contract with clang's BPF target and assemble it with dvm asm
- * (or let CMake's dvm_add_contract() do both, spec/assembler.md):
- *     clang-14 -target bpf -mcpu=v3 -O2 -S -I contracts/include c.c -o c.s
+ * (or let CMake's dvm_add_contract() do both; spec/contracts/sdk.md is the
+ * SDK's manual):
+ *     clang-19 -target bpf -mcpu=v4 -mllvm -bpf-stack-size=4096 -O2 \
+ *              -fno-builtin -nostdlibinc -I contracts/include \
+ *              -I contracts/include/libc -S c.c -o c.s
  *     dvm asm c.s -o c.dvm
+ * (clang-14: -mcpu=v3 instead of the two v4 options, 512 bytes of locals.)
+ * This header needs no other header; contracts/include/libc adds a C
+ * library subset (string.h, stdlib.h's malloc, ...) for portable code.
  *
  * NORMATIVE TEXT: spec/syscalls.md fixes the syscall numbers, argument
  * conventions, results, limits and gas costs. The prototypes below are
@@ -23,12 +29,14 @@
  * Helpers must be `static` (DVM_LOCAL) so they stay private; a static
  * function clang does not inline becomes a local call (`call local`).
  *
- * Limits of the BPF target to know about: at most five arguments per
- * function; no floating point; no signed division or modulo (clang-14,
- * -mcpu=v3: divide magnitudes); 128-bit arithmetic and calls through
- * function pointers are not available (clang would emit a library call or
- * callx, both rejected); writable globals are not supported (dvm asm
- * rejects .data/.bss): keep state in storage, scratch on the stack or heap.
+ * Limits of the BPF target to know about (spec/contracts/sdk.md §5 says
+ * what to do about each): at most five arguments per function (pass a
+ * pointer to a struct); no floating point; no signed division or modulo
+ * under clang-14 -mcpu=v3 (divide magnitudes; clang-19 -mcpu=v4 has them);
+ * 128-bit arithmetic and calls through function pointers are not available
+ * (clang would emit a library call or callx, both rejected); writable
+ * globals are not supported (dvm asm rejects .data/.bss): keep state in
+ * storage, scratch on the stack or heap.
  */
 #ifndef DVM_CONTRACT_H
 #define DVM_CONTRACT_H
@@ -172,6 +180,11 @@ extern u64 dvm_fx_black_scholes(const dvm_bs_params *in, dvm_bs_result *out);
 extern u64 dvm_param_get(const void *key, u64 key_len, void *out, u64 cap);
 /* 30: the gas left to this call. */
 extern u64 dvm_gas_left(void);
+/* 31: the first price of `feed` published at or after `time` (unix
+ * seconds), and its publish time; 0, or 1 (and zeros) when none yet. */
+extern u64 dvm_oracle_price_at(u64 feed, u64 time, dvm_price *out);
+/* 32: the decimals of `asset` from genesis; DVM_NONE for an unknown asset. */
+extern u64 dvm_asset_decimals(u64 asset);
 
 /* ---- fixed-point helpers without syscalls ---- */
 

@@ -112,6 +112,38 @@ printf 'lddw %%r1, 0x7fff12345678\nmov %%r2, 8\nmov %%r3, %%r10\ncall dvm_hash_b
 expect "exec host pointer" 1 '"trap":"mem_fault","pc":4' "$DVM" exec "$T/hostptr.s"
 if ls /tmp/dvm-exec-* >/dev/null 2>&1; then bad "sandbox directories left behind"; else ok; fi
 
+# call mode (--entry / --input, no --mem): the method starts as a call
+# transaction starts it, r1 = the input region (0x4_0000_0000), r2 = the
+# input length, a call heap that grows by syscall; logs are printed
+printf '.globl where\nwhere:\nmov %%r0, %%r1\nrsh %%r0, 24\nadd %%r0, %%r2\nexit\n' >"$T/where.s"
+expect "call mode r1/r2" 0 '{"status":"ok","r0":"0x403","gas_used":4,"insns":4}' "$DVM" exec "$T/where.s" --entry where --input 0a0b0c
+expect "call mode, no input" 0 '"r0":"0x400"' "$DVM" exec "$T/where.s" --entry where
+printf '\x0a\x0b\x0c\x0d' >"$T/in4.bin"
+expect "call mode input file" 0 '"r0":"0x404"' "$DVM" exec "$T/where.s" --input-file "$T/in4.bin"
+expect "memory mode r1/r2" 0 '"r0":"0x302"' "$DVM" exec "$T/where.s" --entry where --mem 0a0b
+expect_err "mem and input" 2 "exclude each other" "$DVM" exec "$T/where.s" --mem 00 --input 00
+cat >"$T/echo.s" <<'S'
+.globl echo
+echo:
+  mov %r6, %r1
+  mov %r7, %r2
+  mov %r1, 65536
+  call dvm_heap_grow
+  mov %r8, %r0
+  mov %r1, 0
+  mov %r2, 0
+  mov %r3, %r6
+  mov %r4, %r7
+  call dvm_log
+  mov %r1, %r6
+  mov %r2, %r7
+  call dvm_return
+  exit
+S
+# the heap grows to 64 KiB as under a transaction. gas: 13 instructions
+#    + 8 pages added x 200 + log 100 + 2 * 3 + return 10 + 3 = 1732
+expect "call mode echo" 0 '{"status":"ok","r0":"0x0","gas_used":1732,"insns":13,"return":"c0ffee","logs":1,"log":[{"topics":[],"data":"c0ffee"}]}' "$DVM" exec "$T/echo.s" --entry echo --input c0ffee
+
 # fixed-point syscalls: sqrt(4) = 2; ln(0) is outside the domain; an
 # at-the-money call, S = K = 100, T = 1 year, sigma = 20%, r = 0:
 # 100 (2 Phi(0.1) - 1) = 7.965567455405796... -> 7965567455 = 0x1dac8e9df
