@@ -2,6 +2,9 @@
  * application (issue 12). One CometBFT height is one DVM block; the DVM
  * genesis is block 0 (InitChain), so CometBFT's initial_height must be 1.
  *
+ * Data directory: as `dvm node`'s (DIR/chain, DIR/genesis.json, DIR/node.lock
+ * held while serving), so `dvm query --data DIR` and `dvm replay` read it.
+ *
  * Persistence: FinalizeBlock executes the block and commits it to the DVM
  * store in one LMDB transaction (block, receipts and state together), and
  * Commit records durably (file DIR/abci_commit, written by rename) that
@@ -37,7 +40,7 @@
 #define DVM_ABCI_MAX_FRAME (128u << 20)
 
 typedef struct dvm_abci_opts {
-  const char *data_dir;     /* the DVM chain directory (created if missing) */
+  const char *data_dir;     /* the data directory (created if missing) */
   const char *genesis_path; /* DVM genesis JSON used when InitChain's app_state is empty */
   uint64_t block_gas;       /* 0: DVM_ABCI_BLOCK_GAS_DEFAULT */
   unsigned threads;         /* signature threads; 0: online cores */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ struct dvm_abci {
   uint64_t acked;     /* height of the last Commit (file abci_commit) */
   uint64_t finalized; /* height of the last FinalizeBlock answered */
   int verbose;
+  int lock_fd; /* DIR/node.lock, held while serving (as `dvm node` does) */
 };
 
 static int read_file(const char *path, char **out, size_t *len) {
@@ -99,10 +101,26 @@ int dvm_abci_open(const dvm_abci_opts *o, dvm_abci **out, char *errbuf) {
     free(a);
     return -1;
   }
+  /* The node's data directory layout (spec/rpc.md): DIR/chain holds the
+   * chain, DIR/genesis.json the genesis applied, DIR/node.lock is held by
+   * the one process serving it; `dvm query --data DIR` and `dvm replay`
+   * read it when the server is stopped. */
+  char path[4200];
   mkdir(o->data_dir, 0755);
+  snprintf(path, sizeof path, "%s/node.lock", o->data_dir);
+  a->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (a->lock_fd < 0 || flock(a->lock_fd, LOCK_EX | LOCK_NB)) {
+    snprintf(errbuf, 256, "%.200s: %s", path, a->lock_fd < 0 ? strerror(errno) : "held by another process");
+    if (a->lock_fd >= 0) close(a->lock_fd);
+    free(a->genesis);
+    free(a);
+    return -1;
+  }
   dvm_rt_chain_opts co = {0};
   co.threads = o->threads;
-  if (dvm_rt_chain_open(o->data_dir, &co, &a->chain, errbuf)) {
+  snprintf(path, sizeof path, "%s/chain", o->data_dir);
+  if (dvm_rt_chain_open(path, &co, &a->chain, errbuf)) {
+    close(a->lock_fd);
     free(a->genesis);
     free(a);
     return -1;
@@ -123,6 +141,7 @@ int dvm_abci_open(const dvm_abci_opts *o, dvm_abci **out, char *errbuf) {
 void dvm_abci_close(dvm_abci *a) {
   if (!a) return;
   dvm_rt_chain_close(a->chain);
+  close(a->lock_fd);
   pthread_mutex_destroy(&a->lock);
   free(a->genesis);
   free(a);
@@ -567,6 +586,18 @@ static int handle(dvm_abci *a, const Dvmabci__Request *q, uint8_t **resp, size_t
       size_t jl = ic->app_state_bytes.len ? ic->app_state_bytes.len : a->genesis_len;
       if (!js) {
         snprintf(err, sizeof err, "no DVM genesis: neither app_state nor --genesis");
+        break;
+      }
+      /* DIR/genesis.json first (a replay starts from it), then block 0 */
+      char gp[4200], gt[4200];
+      snprintf(gp, sizeof gp, "%s/genesis.json", a->dir);
+      snprintf(gt, sizeof gt, "%s/genesis.json.tmp", a->dir);
+      FILE *gf = fopen(gt, "wb");
+      int gok = gf && fwrite(js, 1, jl, gf) == jl;
+      if (gf) gok = (fflush(gf) == 0 && fsync(fileno(gf)) == 0) && gok, fclose(gf);
+      if (!gok || rename(gt, gp)) {
+        snprintf(err, sizeof err, "cannot write %.200s/genesis.json", a->dir);
+        fatal = 1;
         break;
       }
       int rc = dvm_rt_chain_genesis(a->chain, js, jl);

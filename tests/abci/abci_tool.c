@@ -15,7 +15,13 @@
  *     OUT/contract.txt  the contract's address (hex)
  *   abci_tool receipt HEX   the same line for an encoded receipt
  *   abci_tool receipts      the same for each hex line of standard input
- *   abci_tool addr N        key N's address (hex) */
+ *   abci_tool addr N        key N's address (hex)
+ *   abci_tool verify DIR [K]  a validator's data directory: the chain audit
+ *                           (state root recomputed over every entry), then
+ *                           DIR/genesis.json and every stored block applied to
+ *                           a fresh chain (dvm_rt_chain_apply checks each
+ *                           header's roots): same head hash and root.
+ *                           Prints "HEIGHT ROOT ROOT_AT_K" */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +166,61 @@ static int unhex(const char *s, uint8_t **out, size_t *len) {
   return 0;
 }
 
+static int verify(const char *dir, uint64_t at) {
+  char path[4096], err[256], tmp[] = "/tmp/dvm-abci-verify-XXXXXX";
+  dvm_rt_chain *c, *f;
+  snprintf(path, sizeof path, "%s/chain", dir);
+  if (dvm_rt_chain_open(path, NULL, &c, err)) return fprintf(stderr, "%s: %s\n", path, err), 1;
+  uint8_t root[32], hash[32], root2[32], hash2[32];
+  uint64_t h, h2;
+  int rc = dvm_rt_chain_audit(c, root);
+  if (rc) return fprintf(stderr, "%s: audit: %s\n", dir, dvm_rt_chain_errmsg(c)), 1;
+  dvm_rt_chain_head(c, &h, hash, root, NULL);
+  snprintf(path, sizeof path, "%s/genesis.json", dir);
+  FILE *g = fopen(path, "rb");
+  static char gen[1 << 20];
+  size_t gl = g ? fread(gen, 1, sizeof gen, g) : 0;
+  if (g) fclose(g);
+  if (!gl || !mkdtemp(tmp) || dvm_rt_chain_open(tmp, NULL, &f, err) || dvm_rt_chain_genesis(f, gen, gl))
+    return fprintf(stderr, "%s: genesis\n", dir), 1;
+  for (uint64_t i = 1; i <= h; i++) {
+    uint8_t *b;
+    size_t bl;
+    if (dvm_rt_chain_block(c, i, &b, &bl) || dvm_rt_chain_apply(f, b, bl, NULL))
+      return fprintf(stderr, "%s: block %llu: %s\n", dir, (unsigned long long)i, dvm_rt_chain_errmsg(f)), 1;
+    free(b);
+  }
+  dvm_rt_chain_head(f, &h2, hash2, root2, NULL);
+  dvm_rt_chain_close(f);
+  uint8_t root_at[32];
+  memcpy(root_at, root, 32);
+  if (at && at <= h) { /* the state root in block `at`'s header */
+    uint8_t *b;
+    size_t bl;
+    dvm_tx_block_header hd;
+    char e[128];
+    if (dvm_rt_chain_block(c, at, &b, &bl) ||
+        dvm_tx_block_header_decode(b, bl < DVM_BLOCK_HEADER_BYTES ? bl : DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e))
+      return fprintf(stderr, "%s: block %llu\n", dir, (unsigned long long)at), 1;
+    memcpy(root_at, hd.state_root, 32);
+    free(b);
+  }
+  dvm_rt_chain_close(c);
+  snprintf(path, sizeof path, "rm -rf %s", tmp);
+  if (system(path)) return 1;
+  if (h2 != h || memcmp(hash, hash2, 32) || memcmp(root, root2, 32))
+    return fprintf(stderr, "%s: the replayed chain differs\n", dir), 1;
+  printf("%llu ", (unsigned long long)h);
+  put_hex(stdout, root, 32);
+  putchar(' ');
+  put_hex(stdout, root_at, 32);
+  putchar('\n');
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if ((argc == 3 || argc == 4) && !strcmp(argv[1], "verify"))
+    return verify(argv[2], argc == 4 ? strtoull(argv[3], NULL, 10) : 0);
   if (argc == 6 && !strcmp(argv[1], "plan"))
     return plan(argv[2], argv[3], (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]));
   if (argc == 3 && !strcmp(argv[1], "receipt")) {

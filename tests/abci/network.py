@@ -19,8 +19,11 @@ Phases (each prints one result line; the last line is 'N passed, M failed'):
   diverge   (--bug-dvm) a fresh network where validator 3 runs the engine
             built with DVM_PLANT_BUG: the shl(1,32) transaction makes its app
             hash differ, its CometBFT stops, the other three go on
-  replay    `dvm replay` / the chain audit of every validator's data directory
-            (when the dvm binary has a replay command)
+  verify    after the network stops, every validator's data directory: the
+            chain audit and every stored block applied to a fresh chain from
+            DIR/genesis.json (abci_tool verify), `dvm replay DIR` when the dvm
+            binary has that command, `dvm query head/receipt --data DIR`; the
+            state roots of all validators agree at a common height
 Needs the CometBFT binary from scripts/cometbft.sh (--cometbft)."""
 import argparse, base64, json, os, random, re, shutil, signal, socket, subprocess
 import sys, tempfile, time, urllib.request
@@ -495,6 +498,36 @@ def serve():
     return 0 if ok else 1
 
 
+def phase_verify(net, ids):
+    heads, notes = {}, []
+    for nd in net.nodes:
+        r = subprocess.run([ARGS.tool, "verify", nd.data], capture_output=True, text=True)
+        if r.returncode:
+            return result("verify", False, f"validator {nd.i}: {r.stderr.strip()}")
+        heads[nd.i] = int(r.stdout.split()[0])
+    common = min(heads.values())
+    roots = set()
+    for nd in net.nodes:
+        r = subprocess.run([ARGS.tool, "verify", nd.data, str(common)], capture_output=True, text=True)
+        roots.add(r.stdout.split()[2])
+    if len(roots) != 1:
+        return result("verify", False, f"state roots at height {common} differ: {roots}")
+    have_replay = subprocess.run([ARGS.dvm, "replay", "--help"], capture_output=True).returncode == 0
+    for nd in net.nodes:
+        if have_replay:
+            r = subprocess.run([ARGS.dvm, "replay", nd.data], capture_output=True, text=True)
+            if r.returncode:
+                return result("verify", False, f"dvm replay {nd.data}: {r.stdout} {r.stderr}")
+        q = subprocess.run([ARGS.dvm, "query", "receipt", ids["deploy"], "--data", nd.data],
+                           capture_output=True, text=True)
+        h = subprocess.run([ARGS.dvm, "query", "head", "--data", nd.data], capture_output=True, text=True)
+        if q.returncode or h.returncode or ids["deploy"] not in q.stdout:
+            return result("verify", False, f"dvm query --data {nd.data}: {q.stdout} {q.stderr} {h.stderr}")
+    result("verify", True, f"{len(net.nodes)} data directories audit clean and replay block by block "
+           f"(heads {sorted(heads.values())}){' with dvm replay too' if have_replay else ''}; "
+           f"same state root at height {common}; dvm query reads each")
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -507,7 +540,7 @@ def main():
     ap.add_argument("--senders", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=40)
     ap.add_argument("--faults", type=int, default=5)
-    ap.add_argument("--phases", default="basic,kill,crash,diverge")
+    ap.add_argument("--phases", default="basic,kill,crash,verify,diverge")
     ap.add_argument("--seed", type=int, default=int(time.time()))
     ap.add_argument("--spread", action="store_true", help="send to every validator in turn")
     ap.add_argument("--keep")
@@ -543,6 +576,8 @@ def main():
                 phase_crash(net, ARGS.faults, ids)
         finally:
             net.stop()
+        if "verify" in phases and "basic" in phases:
+            phase_verify(net, ids)
     if "diverge" in phases and ARGS.bug_dvm:
         phase_diverge(ids)
     passed = sum(1 for r in RESULTS if r)

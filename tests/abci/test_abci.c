@@ -265,8 +265,10 @@ static void test_semantics(const char *frames, const char *counter_src) {
   memset(&o, 0, sizeof o);
   o.data_dir = dir;
   o.threads = 1;
-  dvm_abci *a;
+  dvm_abci *a, *a2;
   CHECK(dvm_abci_open(&o, &a, err) == 0);
+  /* one server per data directory */
+  CHECK(dvm_abci_open(&o, &a2, err) != 0 && strstr(err, "held by another process"));
 
   Dvmabci__Response *r = info(a);
   CHECK(r->value_case == DVMABCI__RESPONSE__VALUE_INFO && r->info->last_block_height == 0 &&
@@ -294,6 +296,13 @@ static void test_semantics(const char *frames, const char *counter_src) {
   free(b);
   CHECK(r->value_case == DVMABCI__RESPONSE__VALUE_INIT_CHAIN && !memcmp(r->init_chain->app_hash.data, root, 32));
   dvmabci__response__free_unpacked(r, NULL);
+  {
+    /* the genesis applied is kept as DIR/genesis.json (for a replay) */
+    size_t gl;
+    uint8_t *g = slurp(dir, "genesis.json", &gl);
+    CHECK(gl == ic->init_chain->app_state_bytes.len && !memcmp(g, ic->init_chain->app_state_bytes.data, gl));
+    free(g);
+  }
   dvmabci__request__free_unpacked(ic, NULL);
 
   ck_key k0, k1;
@@ -732,7 +741,9 @@ static void test_framing(const char *frames) {
   /* (the chain is read after the server stopped) */
   dvm_abci_close(s.a);
   dvm_rt_chain *c;
-  CHECK(dvm_rt_chain_open(dir, NULL, &c, err) == 0);
+  char cdir[100];
+  snprintf(cdir, sizeof cdir, "%s/chain", dir);
+  CHECK(dvm_rt_chain_open(cdir, NULL, &c, err) == 0);
   CHECK(dvm_rt_chain_head(c, &h, NULL, NULL, NULL) == 0 && h == 1);
   uint8_t root[32];
   CHECK(dvm_rt_chain_audit(c, root) == 0);
