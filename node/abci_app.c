@@ -256,6 +256,7 @@ typedef struct fb_out {
   Dvmabci__EventAttribute **atp;
   char *strs;
   size_t nev, nat, nstr, cap_ev, cap_at, cap_str;
+  size_t nraw; /* receipts in raw (the block's transactions) */
 } fb_out;
 
 static char *fb_str(fb_out *o, const char *s) {
@@ -308,6 +309,7 @@ static int finalize_results(dvm_abci *a, uint64_t h, ProtobufCBinaryData *txs, s
   dvm_rt_receipt *rs = calloc(b.tx_count ? b.tx_count : 1, sizeof *rs);
   o->raw = calloc(b.tx_count ? b.tx_count : 1, sizeof *o->raw);
   if (!rs || !o->raw) goto nomem;
+  o->nraw = b.tx_count;
   for (uint32_t j = 0; j < b.tx_count; j++) {
     size_t rl;
     if ((rc = dvm_rt_chain_receipt(a->chain, b.txs[j].id, &o->raw[j], &rl)) ||
@@ -417,9 +419,9 @@ out:
   return rc;
 }
 
-static void fb_free(fb_out *o, size_t nraw) {
+static void fb_free(fb_out *o) {
   if (o->raw)
-    for (size_t i = 0; i < nraw; i++) free(o->raw[i]);
+    for (size_t i = 0; i < o->nraw; i++) free(o->raw[i]);
   free(o->raw);
   free(o->res);
   free(o->resp);
@@ -811,7 +813,7 @@ static int handle(dvm_abci *a, const Dvmabci__Request *q, uint8_t **resp, size_t
     if (rc) {
       if (!err[0]) snprintf(err, sizeof err, "block %" PRIu64 ": %s", h, dvm_rt_strerror(rc));
       fatal = 1;
-      fb_free(&o, 0);
+      fb_free(&o);
       break;
     }
     memcpy(root, hd.state_root, 32);
@@ -828,11 +830,7 @@ static int handle(dvm_abci *a, const Dvmabci__Request *q, uint8_t **resp, size_t
       hex(root, 32, rh);
       fprintf(stderr, "dvm abci: height %" PRIu64 " txs %zu app hash %s\n", h, fq->n_txs, rh);
     }
-    /* o.raw holds one receipt per block transaction. */
-    size_t nraw = 0;
-    for (size_t i = 0; i < fq->n_txs; i++)
-      if (o.res && o.res[i].code != DVM_ABCI_CODE_REJECTED) nraw++;
-    fb_free(&o, nraw);
+    fb_free(&o);
     break;
   }
   default:
