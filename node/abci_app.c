@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@ struct dvm_abci {
   uint64_t finalized; /* height of the last FinalizeBlock answered */
   int verbose;
   int lock_fd; /* DIR/node.lock, held while serving (as `dvm node` does) */
+  /* Fault injection for the network test (DVM_ABCI_FAULT=before:H or
+   * after:H): SIGKILL itself inside FinalizeBlock of height H, before the
+   * block is executed or after it is stored but before the answer. */
+  uint64_t fault_h;
+  int fault_after;
 };
 
 static int read_file(const char *path, char **out, size_t *len) {
@@ -127,6 +133,11 @@ int dvm_abci_open(const dvm_abci_opts *o, dvm_abci **out, char *errbuf) {
   }
   pthread_mutex_init(&a->lock, NULL);
   a->acked = ack_load(a);
+  const char *fault = getenv("DVM_ABCI_FAULT");
+  if (fault && (!strncmp(fault, "before:", 7) || !strncmp(fault, "after:", 6))) {
+    a->fault_after = fault[0] == 'a';
+    a->fault_h = strtoull(strchr(fault, ':') + 1, NULL, 10);
+  }
   uint64_t h;
   if (dvm_rt_chain_head(a->chain, &h, NULL, NULL, NULL) == 0) {
     /* A crash between FinalizeBlock and Commit leaves the store one block
@@ -772,6 +783,7 @@ static int handle(dvm_abci *a, const Dvmabci__Request *q, uint8_t **resp, size_t
       break;
     }
     h = (uint64_t)fq->height;
+    if (h == a->fault_h && !a->fault_after) raise(SIGKILL);
     if (h == head + 1) {
       size_t n = fq->n_txs;
       const uint8_t **txs = malloc((n ? n : 1) * sizeof *txs);
@@ -806,6 +818,7 @@ static int handle(dvm_abci *a, const Dvmabci__Request *q, uint8_t **resp, size_t
      * block answers either way. */
     if (h <= head)
       fprintf(stderr, "dvm abci: height %" PRIu64 " answered from the stored block (finalized before a restart)\n", h);
+    if (h == a->fault_h && a->fault_after) raise(SIGKILL);
     rc = finalize_results(a, h, fq->txs, fq->n_txs, rejected, &x, &o, err);
     free(rejected);
     dvm_tx_block_header hd;

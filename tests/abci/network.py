@@ -76,11 +76,12 @@ class Node:
         self.comet = None
         self.app = None
 
-    def start_app(self):
+    def start_app(self, env=None):
         f = open(os.path.join(self.net.dir, f"dvm{self.i}.log"), "ab")
         self.app = subprocess.Popen([self.dvm, "abci", "--data", self.data, "--listen",
                                      f"tcp://127.0.0.1:{self.abci}", "--threads", "1"],
-                                    stdout=f, stderr=f, start_new_session=True)
+                                    stdout=f, stderr=f, start_new_session=True,
+                                    env=dict(os.environ, **(env or {})))
         for _ in range(100):  # listening?
             try:
                 socket.create_connection(("127.0.0.1", self.abci), 0.2).close()
@@ -330,6 +331,9 @@ def phase_crash(net, rounds, ids):
     rng = random.Random(ARGS.seed)
     notes = []
     rest = read_lines("txs.txt")[ids["split"]:]
+    # the last 2 x 16 transactions go with the two chosen-moment faults
+    extra = {"before": rest[-32:-16], "after": rest[-16:]}
+    rest = rest[:-32]
     chunk = (len(rest) + rounds - 1) // max(rounds, 1)
     for r in range(rounds):
         v = nodes[rng.randrange(len(nodes))]
@@ -355,18 +359,51 @@ def phase_crash(net, rounds, ids):
         if not net.wait_height([v], target + 1, 90):
             return result("crash", False, f"round {r}: validator {v.i} did not catch up to {target + 1}")
         notes.append(f"v{v.i}@{h}")
+    # Two more at chosen moments (the app SIGKILLs itself, DVM_ABCI_FAULT):
+    # inside FinalizeBlock before the block is stored (CometBFT replays it
+    # with the real app), and after it is stored but before the answer and
+    # Commit (the app reports the previous height; the block is finalized
+    # again and answered from the store).
+    for mode in ("before", "after"):
+        v = nodes[rng.randrange(len(nodes))]
+        other = nodes[(v.i + 1) % len(nodes)]
+        v.kill()
+        at = max(nd.height() for nd in nodes if nd is not v) + 3
+        v.start_app({"DVM_ABCI_FAULT": f"{mode}:{at}"})
+        v.start_comet()
+        errors = []
+        send_all(net, other, extra[mode], errors)
+        try:
+            v.app.wait(60)
+        except subprocess.TimeoutExpired:
+            return result("crash", False, f"{mode}:{at}: the fault did not fire")
+        try:
+            v.comet.wait(10)
+        except subprocess.TimeoutExpired:
+            v.kill(("comet",))
+        v.start()
+        target = max(nd.height() for nd in nodes if nd is not v)
+        if not net.wait_height([v], max(target, at) + 1, 90):
+            return result("crash", False, f"{mode}:{at}: validator {v.i} did not catch up")
+        notes.append(f"v{v.i}:{mode}-store@{at}")
     bad = check_receipts(net, nodes, ids["txs"][ids["split"]:], 90)
     if bad:
         return result("crash", False, f"{bad} receipts differ from the reference chain")
-    replays = 0
+    replays = real = 0
     for nd in nodes:
         with open(os.path.join(net.dir, f"dvm{nd.i}.log")) as f:
             replays += f.read().count("answered from the stored block")
+        with open(os.path.join(net.dir, f"comet{nd.i}.log")) as f:
+            real += f.read().count("Replay last block using real app")
+    if replays < 1 or real < 2:
+        return result("crash", False, f"the handshake replays were not exercised ({replays} from the store, "
+                      f"{real} with the real app)")
     top = min(nd.height() for nd in nodes) - 1
     ok, msg = net.hashes_agree(nodes, top)
-    result("crash", ok, f"{rounds} dvm abci SIGKILLs at random moments ({' '.join(notes)}) under traffic "
-           f"({len(rest)} more transactions, receipts as expected), each restarted and caught up "
-           f"({replays} blocks finalized again after a kill between FinalizeBlock and Commit); {msg}")
+    result("crash", ok, f"{rounds} dvm abci SIGKILLs at random moments and 2 inside FinalizeBlock "
+           f"({' '.join(notes)}) under traffic ({len(rest) + 32} more transactions, receipts as expected), "
+           f"each restarted with its CometBFT and caught up; handshake replays: {real} with the real app, "
+           f"{replays} answered from the store; {msg}")
 
 
 def phase_diverge(ids):
