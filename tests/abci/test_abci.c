@@ -192,7 +192,7 @@ static void test_codec(const char *frames) {
   ck_key_make(&k[0], 0);
   ck_key_make(&k[1], 1);
   char *g = ck_genesis(k, 2);
-  dvm_rt_chain *c1, *c2;
+  dvm_rt_chain *c1 = NULL, *c2 = NULL;
   char d1[64], d2[64], err[256];
   tmpdir(d1);
   tmpdir(d2);
