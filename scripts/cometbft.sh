@@ -8,7 +8,8 @@
 set -euo pipefail
 COMETBFT_VERSION=v0.38.26
 if [ -n "${DVM_COMETBFT:-}" ]; then echo "$DVM_COMETBFT"; exit 0; fi
-dir="${DVM_CACHE:-$HOME/.cache/dvm}/cometbft-$COMETBFT_VERSION"
+cache="${DVM_CACHE:-${HOME:-/root}/.cache/dvm}"
+dir="$cache/cometbft-$COMETBFT_VERSION"
 if [ -x "$dir/cometbft" ] && "$dir/cometbft" version 2>/dev/null | grep -qx "${COMETBFT_VERSION#v}"; then
   echo "$dir/cometbft"; exit 0
 fi
@@ -19,6 +20,10 @@ if [ -z "$GO" ]; then
   exit 3
 fi
 mkdir -p "$dir"
+# Go needs a module and build cache: under $HOME by default, else in ours.
+if [ -z "${HOME:-}" ]; then
+  export GOPATH="${GOPATH:-$cache/gopath}" GOCACHE="${GOCACHE:-$cache/go-build}"
+fi
 echo "cometbft.sh: go install github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION into $dir" >&2
 GOBIN="$dir" "$GO" install "github.com/cometbft/cometbft/cmd/cometbft@$COMETBFT_VERSION" >&2
 echo "$dir/cometbft"
