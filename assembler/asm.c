@@ -90,7 +90,7 @@ static void dir_data(asm_ctx *a, const asm_tok *d, size_t i, unsigned width) {
         addend = (int64_t)(neg ? 0 - (uint64_t)v.v : (uint64_t)v.v); /* no int64 negation */
       }
       asm_fixup_add(a, FX_QUAD, (uint32_t)a->rodata.len, t, addend, &l);
-      asm_buf_zero(&a->rodata, 8);
+      dvm_buf_zero(&a->rodata, 8);
       i = j;
     } else {
       asm_val v;
@@ -106,7 +106,7 @@ static void dir_data(asm_ctx *a, const asm_tok *d, size_t i, unsigned width) {
       }
       uint8_t b[8];
       for (unsigned k = 0; k < width; k++) b[k] = (uint8_t)(v.v >> (8 * k));
-      asm_buf_put(&a->rodata, b, width);
+      dvm_buf_put(&a->rodata, b, width);
     }
     if (i >= a->ntoks) return;
     if (expect_comma(a, &i)) return;
@@ -127,17 +127,17 @@ static void dir_ascii(asm_ctx *a, const asm_tok *d, size_t i, int zero) {
       asm_error(a, &l, "expected a string");
       return;
     }
-    asm_buf s = {0};
+    dvm_buf s = {0};
     if (asm_str_decode(a, t, &s)) {
-      asm_buf_free(&s);
+      dvm_buf_free(&s);
       return;
     }
     if (!rodata_room(a, s.len + (size_t)zero, &l)) {
-      asm_buf_put(&a->rodata, s.p, s.len);
-      if (zero) asm_buf_putc(&a->rodata, 0);
+      dvm_buf_put(&a->rodata, s.p, s.len);
+      if (zero) dvm_buf_putc(&a->rodata, 0);
     }
     if (s.oom) a->oom = 1;
-    asm_buf_free(&s);
+    dvm_buf_free(&s);
     if (++i >= a->ntoks) return;
     if (expect_comma(a, &i)) return;
     if (i >= a->ntoks) {
@@ -157,7 +157,7 @@ static void align_to(asm_ctx *a, uint64_t align, uint8_t fill, const asm_loc *at
   if (a->section != SEC_RODATA) return;
   uint64_t pad = (align - (a->rodata.len & (align - 1))) & (align - 1);
   if (rodata_room(a, pad, at)) return;
-  for (uint64_t k = 0; k < pad; k++) asm_buf_putc(&a->rodata, fill);
+  for (uint64_t k = 0; k < pad; k++) dvm_buf_putc(&a->rodata, fill);
 }
 
 static void dir_align(asm_ctx *a, const asm_tok *d, size_t i, int pow2) {
@@ -201,7 +201,7 @@ static void dir_zero(asm_ctx *a, const asm_tok *d, size_t i) {
     if ((int64_t)n.v < 0) asm_error(a, &l, "negative size");
     return;
   }
-  for (uint64_t k = 0; k < n.v; k++) asm_buf_putc(&a->rodata, (int)(uint8_t)fill.v);
+  for (uint64_t k = 0; k < n.v; k++) dvm_buf_putc(&a->rodata, (int)(uint8_t)fill.v);
 }
 
 static int set_section_by_name(asm_ctx *a, const char *nm, size_t n, const char *flags, size_t fl,
@@ -321,7 +321,7 @@ static void dir_insn(asm_ctx *a, size_t i) {
   a->after_term = 0; /* raw slots may be data the program jumps over */
   uint8_t b[8];
   dvm_vm_insn_encode(&in, b);
-  asm_buf_put(&a->code, b, 8);
+  dvm_buf_put(&a->code, b, 8);
 }
 
 static void process_file(asm_ctx *a, int fi);
@@ -376,18 +376,18 @@ static void dir_include(asm_ctx *a, size_t i) {
     asm_error(a, &l, ".include nested more than %d deep (a file includes itself?)", MAX_INCLUDE_DEPTH);
     return;
   }
-  asm_buf rel = {0};
+  dvm_buf rel = {0};
   if (asm_str_decode(a, &a->toks[i], &rel)) {
-    asm_buf_free(&rel);
+    dvm_buf_free(&rel);
     return;
   }
   if (rel.oom || rel.len == 0 || memchr(rel.p, 0, rel.len)) {
     asm_error(a, &l, "invalid file name");
-    asm_buf_free(&rel);
+    dvm_buf_free(&rel);
     return;
   }
   char *path = path_join(cur->name, (const char *)rel.p, rel.len);
-  asm_buf_free(&rel);
+  dvm_buf_free(&rel);
   if (!path) {
     a->oom = 1;
     return;
@@ -398,11 +398,11 @@ static void dir_include(asm_ctx *a, size_t i) {
     free(path);
     return;
   }
-  asm_buf text = {0};
+  dvm_buf text = {0};
   char chunk[65536];
   size_t got;
   while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-    asm_buf_put(&text, chunk, got);
+    dvm_buf_put(&text, chunk, got);
     if (text.len > 64u * 1024 * 1024) break;
   }
   int bad = ferror(fp) || text.len > 64u * 1024 * 1024;
@@ -410,7 +410,7 @@ static void dir_include(asm_ctx *a, size_t i) {
   if (bad || text.oom) {
     asm_error(a, &l, "cannot read '%s'", path);
     free(path);
-    asm_buf_free(&text);
+    dvm_buf_free(&text);
     return;
   }
   char *body = (char *)text.p;
@@ -576,9 +576,9 @@ static void process_file(asm_ctx *a, int fi) {
 }
 
 static void ctx_free(asm_ctx *a) {
-  asm_buf_free(&a->diag);
-  asm_buf_free(&a->code);
-  asm_buf_free(&a->rodata);
+  dvm_buf_free(&a->diag);
+  dvm_buf_free(&a->code);
+  dvm_buf_free(&a->rodata);
   for (size_t k = 0; k < a->nfiles; k++) {
     free(a->files[k].name);
     free(a->files[k].owned);
@@ -619,7 +619,7 @@ int dvm_asm_assemble_many(const dvm_asm_source *srcs, size_t n, const dvm_vm_sys
     a.after_term = 0;
     /* each file's data starts 8-byte aligned */
     size_t pad = (8 - (a.rodata.len & 7)) & 7;
-    asm_buf_zero(&a.rodata, pad);
+    dvm_buf_zero(&a.rodata, pad);
     size_t rodata_start = a.rodata.len;
     process_file(&a, fi);
     if (a.rodata.len == rodata_start) a.rodata.len -= pad; /* no data: no padding */
@@ -643,8 +643,8 @@ int dvm_asm_assemble_many(const dvm_asm_source *srcs, size_t n, const dvm_vm_sys
     if (rc) dvm_asm_output_free(out);
   }
   if (a.nerr > 0 || a.nwarn > 0) {
-    if (a.nerr) asm_buf_printf(&a.diag, "%d error%s generated.\n", a.nerr, a.nerr == 1 ? "" : "s");
-    if (diag) *diag = asm_buf_cstr(&a.diag);
+    if (a.nerr) dvm_buf_printf(&a.diag, "%d error%s generated.\n", a.nerr, a.nerr == 1 ? "" : "s");
+    if (diag) *diag = dvm_buf_cstr(&a.diag);
   }
   ctx_free(&a);
   return rc;

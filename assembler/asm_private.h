@@ -5,25 +5,13 @@
 #define DVM_ASM_PRIVATE_H
 
 #include "assembler.h"
+#include "base.h"
 
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* ---- growable byte buffer; on allocation failure it sets oom and stops ---- */
-typedef struct asm_buf {
-  uint8_t *p;
-  size_t len, cap;
-  int oom;
-} asm_buf;
-
-void asm_buf_put(asm_buf *b, const void *data, size_t n);
-void asm_buf_putc(asm_buf *b, int ch);
-void asm_buf_zero(asm_buf *b, size_t n);
-void asm_buf_printf(asm_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void asm_buf_vprintf(asm_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
-char *asm_buf_cstr(asm_buf *b); /* NUL-terminate and hand over; NULL on oom */
-void asm_buf_free(asm_buf *b);
+/* Growable byte buffers are base.h's dvm_buf (sticky oom flag). */
 
 /* ---- tokens of one line ---- */
 enum {
@@ -104,15 +92,15 @@ enum { SEC_TEXT = 0, SEC_RODATA = 1, SEC_IGNORED = 2 };
 
 typedef struct asm_ctx {
   const dvm_vm_syscall_table *syscalls;
-  asm_buf diag;
+  dvm_buf diag;
   int nerr, nwarn;
   int oom;
 
   asm_file *files;
   size_t nfiles, capfiles;
 
-  asm_buf code;   /* 8 bytes per slot */
-  asm_buf rodata;
+  dvm_buf code;   /* 8 bytes per slot */
+  dvm_buf rodata;
   uint32_t flags;
 
   asm_sym *syms;  /* open-addressing hash by (scope, name) */
@@ -145,7 +133,7 @@ asm_loc asm_eol_loc(const asm_ctx *a);                  /* just past the last to
 /* ---- lexer (lex.c): tokenizes a->line into a->toks; 0 or -1 after a diagnostic ---- */
 int asm_lex_line(asm_ctx *a);
 /* Decode a TK_STR into out; 0 or -1 after a diagnostic. */
-int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out);
+int asm_str_decode(asm_ctx *a, const asm_tok *t, dvm_buf *out);
 int asm_tok_is(const asm_tok *t, const char *text); /* ident or punct with this text */
 
 /* ---- constant expressions (expr.c) ---- */

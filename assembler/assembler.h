@@ -24,6 +24,14 @@
 extern "C" {
 #endif
 
+/* API failures: -601..-699 of the one error space (spec/errors.md,
+ * base/errors.def). Errors in the source are diagnostics, counted. */
+typedef enum dvm_asm_err {
+  DVM_ASM_OK = 0,
+  DVM_ASM_ERR_NOMEM = -601, /* an allocation failed */
+  DVM_ASM_ERR_ARG = -602,   /* a NULL output pointer or malformed code */
+} dvm_asm_err;
+
 /* An assembled program. c.code, c.rodata, c.exports and c.symbols all point
  * into memory the output owns; dvm_asm_output_free() releases it. */
 typedef struct dvm_asm_output {
@@ -39,8 +47,8 @@ typedef struct dvm_asm_source {
 } dvm_asm_source;
 
 /* Assemble one source text (dialect detected). Returns 0 on success and
- * fills *out; otherwise the number of errors (> 0), or -1 when memory ran
- * out, and *out is zeroed. Diagnostics (errors and warnings, as
+ * fills *out; otherwise the number of errors (> 0), or DVM_ASM_ERR_NOMEM
+ * when memory ran out (DVM_ASM_ERR_ARG: out is NULL), and *out is zeroed. Diagnostics (errors and warnings, as
  * "FILE:LINE:COL: error: MESSAGE" followed by the source line and a caret)
  * are returned in *diag as a malloc'd NUL-terminated string the caller
  * frees, or NULL when there are none; diag may be NULL to discard them.
@@ -77,7 +85,8 @@ typedef struct dvm_asm_disasm_opts {
  * LLVM dialect with DVM_ASM_DISASM_LLVM) that dvm_asm_assemble turns back into the
  * byte-identical container (same syscall table). Slots that are not canonical instructions print as
  * `.insn` directives. Returns 0 and a malloc'd NUL-terminated text in
- * *text (caller frees), or -1 when memory ran out. opts may be NULL. */
+ * *text (caller frees), or DVM_ASM_ERR_NOMEM when memory ran out
+ * (DVM_ASM_ERR_ARG: text NULL, or no code / code not whole slots). opts may be NULL. */
 int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opts *opts,
                              char **text);
 

@@ -23,7 +23,7 @@ static int dname_cmp(const void *x, const void *y) {
 }
 
 typedef struct dis {
-  asm_buf out;
+  dvm_buf out;
   const dvm_vm_container *c;
   const dvm_asm_disasm_opts *o;
   dname *code;   /* code labels sorted by slot */
@@ -71,7 +71,7 @@ static int name_taken(const dis *d, const char *name) {
 
 static void print_labels(dis *d, const dname *arr, size_t n, uint32_t v) {
   const dname *p = name_at(arr, n, v);
-  for (; p && p < arr + n && p->value == v; p++) asm_buf_printf(&d->out, "%.*s:\n", (int)p->len, p->name);
+  for (; p && p < arr + n && p->value == v; p++) dvm_buf_printf(&d->out, "%.*s:\n", (int)p->len, p->name);
 }
 
 static void print_target(dis *d, uint32_t pc, int64_t rel, uint32_t slots) {
@@ -79,16 +79,16 @@ static void print_target(dis *d, uint32_t pc, int64_t rel, uint32_t slots) {
   if (t >= 0 && t <= (int64_t)slots) {
     const dname *p = best_name(d->code, d->ncode, (uint32_t)t);
     if (p) {
-      asm_buf_printf(&d->out, "%.*s", (int)p->len, p->name);
+      dvm_buf_printf(&d->out, "%.*s", (int)p->len, p->name);
       return;
     }
   }
-  asm_buf_printf(&d->out, "%+lld", (long long)rel);
+  dvm_buf_printf(&d->out, "%+lld", (long long)rel);
 }
 
 static void print_mem(dis *d, int reg, int16_t off) {
-  if (off) asm_buf_printf(&d->out, "[%%r%d%+d]", reg, off);
-  else asm_buf_printf(&d->out, "[%%r%d]", reg);
+  if (off) dvm_buf_printf(&d->out, "[%%r%d%+d]", reg, off);
+  else dvm_buf_printf(&d->out, "[%%r%d]", reg);
 }
 
 /* The instruction the assembler makes from what the printed form keeps. */
@@ -124,7 +124,7 @@ static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, 
 
 static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc, uint32_t slots,
                        uint64_t imm64) {
-  asm_buf *o = &d->out;
+  dvm_buf *o = &d->out;
   /* call, exit: the same in both dialects */
   if (d->o && (d->o->flags & DVM_ASM_DISASM_LLVM) && e->fmt != DVM_FMT_CALL && e->fmt != DVM_FMT_EXIT) {
     if (!print_llvm(d, e, in, pc, slots, imm64)) {
@@ -137,61 +137,61 @@ static void print_insn(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in,
     return;
   }
   int dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
-  asm_buf_printf(o, "\t%s", e->name);
+  dvm_buf_printf(o, "\t%s", e->name);
   switch (e->fmt) {
-  case DVM_FMT_ALU_IMM: asm_buf_printf(o, " %%r%d, %d", dst, in->imm); break;
-  case DVM_FMT_ALU_REG: asm_buf_printf(o, " %%r%d, %%r%d", dst, src); break;
-  case DVM_FMT_UNARY: case DVM_FMT_ENDIAN: asm_buf_printf(o, " %%r%d", dst); break;
+  case DVM_FMT_ALU_IMM: dvm_buf_printf(o, " %%r%d, %d", dst, in->imm); break;
+  case DVM_FMT_ALU_REG: dvm_buf_printf(o, " %%r%d, %%r%d", dst, src); break;
+  case DVM_FMT_UNARY: case DVM_FMT_ENDIAN: dvm_buf_printf(o, " %%r%d", dst); break;
   case DVM_FMT_LDDW: {
     uint64_t base = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
     const dname *p = NULL;
     if (imm64 >= base && imm64 - base <= d->c->rodata_len) p = best_name(d->ro, d->nro, (uint32_t)(imm64 - base));
-    if (p) asm_buf_printf(o, " %%r%d, %.*s", dst, (int)p->len, p->name);
-    else asm_buf_printf(o, " %%r%d, 0x%llx", dst, (unsigned long long)imm64);
+    if (p) dvm_buf_printf(o, " %%r%d, %.*s", dst, (int)p->len, p->name);
+    else dvm_buf_printf(o, " %%r%d, 0x%llx", dst, (unsigned long long)imm64);
     break;
   }
   case DVM_FMT_LDX:
-    asm_buf_printf(o, " %%r%d, ", dst);
+    dvm_buf_printf(o, " %%r%d, ", dst);
     print_mem(d, src, in->off);
     break;
   case DVM_FMT_ST:
-    asm_buf_putc(o, ' ');
+    dvm_buf_putc(o, ' ');
     print_mem(d, dst, in->off);
-    asm_buf_printf(o, ", %d", in->imm);
+    dvm_buf_printf(o, ", %d", in->imm);
     break;
   case DVM_FMT_STX: case DVM_FMT_ATOMIC:
-    asm_buf_putc(o, ' ');
+    dvm_buf_putc(o, ' ');
     print_mem(d, dst, in->off);
-    asm_buf_printf(o, ", %%r%d", src);
+    dvm_buf_printf(o, ", %%r%d", src);
     break;
   case DVM_FMT_JA:
-    asm_buf_putc(o, ' ');
+    dvm_buf_putc(o, ' ');
     print_target(d, pc, in->off, slots);
     break;
   case DVM_FMT_JA32: case DVM_FMT_CALL_LOCAL:
-    asm_buf_putc(o, ' ');
+    dvm_buf_putc(o, ' ');
     print_target(d, pc, in->imm, slots);
     break;
   case DVM_FMT_JMP_IMM:
-    asm_buf_printf(o, " %%r%d, %d, ", dst, in->imm);
+    dvm_buf_printf(o, " %%r%d, %d, ", dst, in->imm);
     print_target(d, pc, in->off, slots);
     break;
   case DVM_FMT_JMP_REG:
-    asm_buf_printf(o, " %%r%d, %%r%d, ", dst, src);
+    dvm_buf_printf(o, " %%r%d, %%r%d, ", dst, src);
     print_target(d, pc, in->off, slots);
     break;
   case DVM_FMT_CALL: {
     const dvm_vm_syscall_table *t = d->o ? d->o->syscalls : NULL;
     const char *nm = NULL;
     if (t && t->names && in->imm >= 0 && (uint32_t)in->imm < t->count) nm = t->names[in->imm];
-    if (nm && !name_taken(d, nm)) asm_buf_printf(o, " %s", nm);
-    else asm_buf_printf(o, " %d", in->imm);
+    if (nm && !name_taken(d, nm)) dvm_buf_printf(o, " %s", nm);
+    else dvm_buf_printf(o, " %d", in->imm);
     break;
   }
   default: break;
   }
-  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) asm_buf_printf(o, "\t# pc %u", pc);
-  asm_buf_putc(o, '\n');
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) dvm_buf_printf(o, "\t# pc %u", pc);
+  dvm_buf_putc(o, '\n');
 }
 
 /* ---- the LLVM dialect ---- */
@@ -230,16 +230,16 @@ static const char *size_name(int width, int sign) {
   }
 }
 
-static void llvm_addr(asm_buf *o, int reg, int16_t off) {
-  if (off < 0) asm_buf_printf(o, "r%d - %d", reg, -(int)off);
-  else asm_buf_printf(o, "r%d + %d", reg, off);
+static void llvm_addr(dvm_buf *o, int reg, int16_t off) {
+  if (off < 0) dvm_buf_printf(o, "r%d - %d", reg, -(int)off);
+  else dvm_buf_printf(o, "r%d + %d", reg, off);
 }
 
 /* Print e as LLVM pseudo-C; 0 when it has no LLVM spelling here (the
  * caller then prints .insn). */
 static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc, uint32_t slots,
                       uint64_t imm64) {
-  asm_buf *o = &d->out;
+  dvm_buf *o = &d->out;
   int dst = DVM_VM_INSN_DST(in), src = DVM_VM_INSN_SRC(in);
   char base[24];
   size_t nl = strlen(e->name);
@@ -254,36 +254,36 @@ static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, 
     if (!strncmp(base, "movsx", 5)) { /* movsx832: (s8), 32-bit */
       int bits = base[5] == '8' ? 8 : base[5] == '1' ? 16 : 32;
       int wide = e->width == 32 ? 'w' : 'r';
-      asm_buf_printf(o, "\t%c%d = (s%d)%c%d", wide, dst, bits, wide, src);
+      dvm_buf_printf(o, "\t%c%d = (s%d)%c%d", wide, dst, bits, wide, src);
       break;
     }
     const char *op = llvm_alu_op(base);
     if (!op) return 0;
-    if (e->fmt == DVM_FMT_ALU_IMM) asm_buf_printf(o, "\t%c%d %s %d", R, dst, op, in->imm);
-    else asm_buf_printf(o, "\t%c%d %s %c%d", R, dst, op, R, src);
+    if (e->fmt == DVM_FMT_ALU_IMM) dvm_buf_printf(o, "\t%c%d %s %d", R, dst, op, in->imm);
+    else dvm_buf_printf(o, "\t%c%d %s %c%d", R, dst, op, R, src);
     break;
   }
-  case DVM_FMT_UNARY: asm_buf_printf(o, "\t%c%d = -%c%d", R, dst, R, dst); break;
-  case DVM_FMT_ENDIAN: asm_buf_printf(o, "\tr%d = %s r%d", dst, e->name, dst); break;
+  case DVM_FMT_UNARY: dvm_buf_printf(o, "\t%c%d = -%c%d", R, dst, R, dst); break;
+  case DVM_FMT_ENDIAN: dvm_buf_printf(o, "\tr%d = %s r%d", dst, e->name, dst); break;
   case DVM_FMT_LDDW: {
     uint64_t b = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
     const dname *p = NULL;
     if (imm64 >= b && imm64 - b <= d->c->rodata_len) p = best_name(d->ro, d->nro, (uint32_t)(imm64 - b));
-    if (p && !looks_like_reg(p)) asm_buf_printf(o, "\tr%d = %.*s ll", dst, (int)p->len, p->name);
-    else asm_buf_printf(o, "\tr%d = 0x%llx ll", dst, (unsigned long long)imm64);
+    if (p && !looks_like_reg(p)) dvm_buf_printf(o, "\tr%d = %.*s ll", dst, (int)p->len, p->name);
+    else dvm_buf_printf(o, "\tr%d = 0x%llx ll", dst, (unsigned long long)imm64);
     break;
   }
   case DVM_FMT_LDX:
-    asm_buf_printf(o, "\tr%d = *(%s *)(", dst, size_name(e->width, base[3] == 's'));
+    dvm_buf_printf(o, "\tr%d = *(%s *)(", dst, size_name(e->width, base[3] == 's'));
     llvm_addr(o, src, in->off);
-    asm_buf_putc(o, ')');
+    dvm_buf_putc(o, ')');
     break;
   case DVM_FMT_ST:
   case DVM_FMT_STX:
-    asm_buf_printf(o, "\t*(%s *)(", size_name(e->width, 0));
+    dvm_buf_printf(o, "\t*(%s *)(", size_name(e->width, 0));
     llvm_addr(o, dst, in->off);
-    if (e->fmt == DVM_FMT_ST) asm_buf_printf(o, ") = %d", in->imm);
-    else asm_buf_printf(o, ") = %c%d", e->width == 64 ? 'r' : 'w', src);
+    if (e->fmt == DVM_FMT_ST) dvm_buf_printf(o, ") = %d", in->imm);
+    else dvm_buf_printf(o, ") = %c%d", e->width == 64 ? 'r' : 'w', src);
     break;
   case DVM_FMT_ATOMIC: {
     int is32 = e->width == 32;
@@ -297,39 +297,39 @@ static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, 
     while (n[k] && n[k] != '3' && k + 1 < sizeof op) op[k] = n[k], k++;
     op[k] = 0;
     if (!strcmp(op, "xchg")) {
-      asm_buf_printf(o, "\t%c%d = %s(", W, src, is32 ? "xchg32_32" : "xchg_64");
+      dvm_buf_printf(o, "\t%c%d = %s(", W, src, is32 ? "xchg32_32" : "xchg_64");
       llvm_addr(o, dst, in->off);
-      asm_buf_printf(o, ", %c%d)", W, src);
+      dvm_buf_printf(o, ", %c%d)", W, src);
     } else if (!strcmp(op, "cmpxchg")) {
-      asm_buf_printf(o, "\t%c0 = %s(", W, is32 ? "cmpxchg32_32" : "cmpxchg_64");
+      dvm_buf_printf(o, "\t%c0 = %s(", W, is32 ? "cmpxchg32_32" : "cmpxchg_64");
       llvm_addr(o, dst, in->off);
-      asm_buf_printf(o, ", %c0, %c%d)", W, W, src);
+      dvm_buf_printf(o, ", %c0, %c%d)", W, W, src);
     } else if (fetch) {
-      asm_buf_printf(o, "\t%c%d = atomic_fetch_%s((%s *)(", W, src, op, sz);
+      dvm_buf_printf(o, "\t%c%d = atomic_fetch_%s((%s *)(", W, src, op, sz);
       llvm_addr(o, dst, in->off);
-      asm_buf_printf(o, "), %c%d)", W, src);
+      dvm_buf_printf(o, "), %c%d)", W, src);
     } else {
       const char *aop = !strcmp(op, "add") ? "+=" : !strcmp(op, "and") ? "&=" : !strcmp(op, "or") ? "|=" : "^=";
-      asm_buf_printf(o, "\tlock *(%s *)(", sz);
+      dvm_buf_printf(o, "\tlock *(%s *)(", sz);
       llvm_addr(o, dst, in->off);
-      asm_buf_printf(o, ") %s %c%d", aop, W, src);
+      dvm_buf_printf(o, ") %s %c%d", aop, W, src);
     }
     break;
   }
   case DVM_FMT_JA:
-    asm_buf_printf(o, "\tgoto ");
+    dvm_buf_printf(o, "\tgoto ");
     print_target(d, pc, in->off, slots);
     break;
   case DVM_FMT_JA32:
-    asm_buf_printf(o, "\tgotol ");
+    dvm_buf_printf(o, "\tgotol ");
     print_target(d, pc, in->imm, slots);
     break;
   case DVM_FMT_JMP_IMM:
   case DVM_FMT_JMP_REG: {
     const char *op = llvm_jmp_op(base);
     if (!op) return 0;
-    if (e->fmt == DVM_FMT_JMP_IMM) asm_buf_printf(o, "\tif %c%d %s %d goto ", R, dst, op, in->imm);
-    else asm_buf_printf(o, "\tif %c%d %s %c%d goto ", R, dst, op, R, src);
+    if (e->fmt == DVM_FMT_JMP_IMM) dvm_buf_printf(o, "\tif %c%d %s %d goto ", R, dst, op, in->imm);
+    else dvm_buf_printf(o, "\tif %c%d %s %c%d goto ", R, dst, op, R, src);
     print_target(d, pc, in->off, slots);
     break;
   }
@@ -338,20 +338,20 @@ static int print_llvm(dis *d, const dvm_vm_isa_entry *e, const dvm_vm_insn *in, 
     int64_t t = (int64_t)pc + 1 + in->imm;
     const dname *p = t >= 0 && t <= (int64_t)slots ? best_name(d->code, d->ncode, (uint32_t)t) : NULL;
     if (!p) return 0;
-    asm_buf_printf(o, "\tcall %.*s", (int)p->len, p->name);
+    dvm_buf_printf(o, "\tcall %.*s", (int)p->len, p->name);
     break;
   }
   default: return 0;
   }
-  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) asm_buf_printf(o, "\t# pc %u", pc);
-  asm_buf_putc(o, '\n');
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) dvm_buf_printf(o, "\t# pc %u", pc);
+  dvm_buf_putc(o, '\n');
   return 1;
 }
 
 static void print_raw(dis *d, const dvm_vm_insn *in, uint32_t pc) {
-  asm_buf_printf(&d->out, "\t.insn 0x%02x, 0x%02x, %d, %d", in->opcode, in->regs, in->off, in->imm);
-  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) asm_buf_printf(&d->out, "\t# pc %u", pc);
-  asm_buf_putc(&d->out, '\n');
+  dvm_buf_printf(&d->out, "\t.insn 0x%02x, 0x%02x, %d, %d", in->opcode, in->regs, in->off, in->imm);
+  if (d->o && (d->o->flags & DVM_ASM_DISASM_COMMENTS)) dvm_buf_printf(&d->out, "\t# pc %u", pc);
+  dvm_buf_putc(&d->out, '\n');
 }
 
 static void print_code(dis *d) {
@@ -388,8 +388,8 @@ static int printable(uint8_t ch) { return ch >= 32 && ch < 127; }
 static void print_rodata(dis *d) {
   const uint8_t *p = d->c->rodata;
   uint32_t n = d->c->rodata_len;
-  asm_buf *o = &d->out;
-  asm_buf_printf(o, "\n\t.section .rodata\n");
+  dvm_buf *o = &d->out;
+  dvm_buf_printf(o, "\n\t.section .rodata\n");
   uint32_t i = 0;
   size_t next = 0; /* first label after i */
   while (i < n) {
@@ -400,12 +400,11 @@ static void print_rodata(dis *d) {
     while (i < end) {
       /* an 8-aligned slot holding the address of a data label: a pointer */
       if (i % 8 == 0 && end - i >= 8) {
-        uint64_t v = 0;
-        for (int k = 7; k >= 0; k--) v = v << 8 | p[i + (uint32_t)k];
+        uint64_t v = dvm_le_get64(p + i);
         uint64_t base = DVM_VM_ADDR(DVM_VM_REGION_RODATA, 0);
         const dname *t = v >= base && v - base <= n ? best_name(d->ro, d->nro, (uint32_t)(v - base)) : NULL;
         if (t) {
-          asm_buf_printf(o, "\t.quad %.*s\n", (int)t->len, t->name);
+          dvm_buf_printf(o, "\t.quad %.*s\n", (int)t->len, t->name);
           i += 8;
           continue;
         }
@@ -413,20 +412,20 @@ static void print_rodata(dis *d) {
       uint32_t zeros = 0;
       while (i + zeros < end && p[i + zeros] == 0) zeros++;
       if (zeros >= 16) {
-        asm_buf_printf(o, "\t.zero %u\n", zeros);
+        dvm_buf_printf(o, "\t.zero %u\n", zeros);
         i += zeros;
         continue;
       }
       uint32_t run = 0;
       while (i + run < end && run < 64 && printable(p[i + run])) run++;
       if (run >= 4) {
-        asm_buf_printf(o, "\t.ascii \"");
+        dvm_buf_printf(o, "\t.ascii \"");
         for (uint32_t k = 0; k < run; k++) {
           uint8_t ch = p[i + k];
-          if (ch == '"' || ch == '\\') asm_buf_putc(o, '\\');
-          asm_buf_putc(o, ch);
+          if (ch == '"' || ch == '\\') dvm_buf_putc(o, '\\');
+          dvm_buf_putc(o, ch);
         }
-        asm_buf_printf(o, "\"\n");
+        dvm_buf_printf(o, "\"\n");
         i += run;
         continue;
       }
@@ -441,9 +440,9 @@ static void print_rodata(dis *d) {
           break;
         }
       }
-      asm_buf_printf(o, "\t.byte ");
-      for (uint32_t k = 0; k < m; k++) asm_buf_printf(o, "%s0x%02x", k ? ", " : "", p[i + k]);
-      asm_buf_putc(o, '\n');
+      dvm_buf_printf(o, "\t.byte ");
+      for (uint32_t k = 0; k < m; k++) dvm_buf_printf(o, "%s0x%02x", k ? ", " : "", p[i + k]);
+      dvm_buf_putc(o, '\n');
       i += m;
     }
   }
@@ -451,9 +450,9 @@ static void print_rodata(dis *d) {
 }
 
 int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opts *opts, char **text) {
-  if (!text) return -1;
+  if (!text) return DVM_ASM_ERR_ARG;
   *text = NULL;
-  if (!c || !c->code || c->code_len % 8) return -1;
+  if (!c || !c->code || c->code_len % 8) return DVM_ASM_ERR_ARG;
   dis d;
   memset(&d, 0, sizeof d);
   d.c = c;
@@ -468,7 +467,7 @@ int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opt
   if (!d.code || !d.ro) {
     free(d.code);
     free(d.ro);
-    return -1;
+    return DVM_ASM_ERR_NOMEM;
   }
   for (uint32_t i = 0; i < c->export_count; i++)
     d.code[d.ncode++] = (dname){c->exports[i].pc, c->exports[i].name, c->exports[i].name_len};
@@ -484,44 +483,44 @@ int dvm_asm_disasm_container(const dvm_vm_container *c, const dvm_asm_disasm_opt
   if (!d.byname) {
     free(d.code);
     free(d.ro);
-    return -1;
+    return DVM_ASM_ERR_NOMEM;
   }
   if (d.ncode) memcpy(d.byname, d.code, d.ncode * sizeof *d.code);
   if (d.nro) memcpy(d.byname + d.ncode, d.ro, d.nro * sizeof *d.ro);
   if (d.nbyname) qsort(d.byname, d.nbyname, sizeof *d.byname, byname_cmp);
 
-  asm_buf_printf(&d.out, "# dvm disasm: %u instruction slots, %u bytes of read-only data\n", c->code_len / 8,
+  dvm_buf_printf(&d.out, "# dvm disasm: %u instruction slots, %u bytes of read-only data\n", c->code_len / 8,
                  c->rodata_len);
-  if (c->flags & DVM_VM_FLAG_REENTRANT) asm_buf_printf(&d.out, "\t.dvm_reentrant\n");
+  if (c->flags & DVM_VM_FLAG_REENTRANT) dvm_buf_printf(&d.out, "\t.dvm_reentrant\n");
   for (uint32_t i = 0; i < c->export_count; i++)
-    asm_buf_printf(&d.out, "\t.globl %.*s\n", (int)c->exports[i].name_len, c->exports[i].name);
-  asm_buf_printf(&d.out, "\t.text\n");
+    dvm_buf_printf(&d.out, "\t.globl %.*s\n", (int)c->exports[i].name_len, c->exports[i].name);
+  dvm_buf_printf(&d.out, "\t.text\n");
   print_code(&d);
   if (c->rodata_len || d.nro) {
     if (c->rodata_len) print_rodata(&d);
     else {
-      asm_buf_printf(&d.out, "\n\t.section .rodata\n");
+      dvm_buf_printf(&d.out, "\n\t.section .rodata\n");
       print_labels(&d, d.ro, d.nro, 0);
     }
   }
   free(d.code);
   free(d.ro);
   free(d.byname);
-  *text = asm_buf_cstr(&d.out);
-  return *text ? 0 : -1;
+  *text = dvm_buf_cstr(&d.out);
+  return *text ? 0 : DVM_ASM_ERR_NOMEM;
 }
 
 int dvm_asm_disasm_code(const uint8_t *code, size_t len, const dvm_asm_disasm_opts *opts, char **text) {
-  if (!text) return -1;
+  if (!text) return DVM_ASM_ERR_ARG;
   *text = NULL;
-  if (!code && len) return -1;
+  if (!code && len) return DVM_ASM_ERR_ARG;
   size_t whole = len / 8 * 8;
-  if (whole > UINT32_MAX) return -1;
+  if (whole > UINT32_MAX) return DVM_ASM_ERR_ARG;
   if (whole == 0) {
-    asm_buf b = {0};
-    asm_buf_printf(&b, "# dvm disasm: no complete instruction slot (%zu bytes)\n", len);
-    *text = asm_buf_cstr(&b);
-    return *text ? 0 : -1;
+    dvm_buf b = {0};
+    dvm_buf_printf(&b, "# dvm disasm: no complete instruction slot (%zu bytes)\n", len);
+    *text = dvm_buf_cstr(&b);
+    return *text ? 0 : DVM_ASM_ERR_NOMEM;
   }
   dvm_vm_container c;
   memset(&c, 0, sizeof c);
@@ -529,15 +528,16 @@ int dvm_asm_disasm_code(const uint8_t *code, size_t len, const dvm_asm_disasm_op
   c.code = code;
   c.code_len = (uint32_t)whole;
   char *t;
-  if (dvm_asm_disasm_container(&c, opts, &t)) return -1;
+  int rc = dvm_asm_disasm_container(&c, opts, &t);
+  if (rc) return rc;
   if (whole == len) {
     *text = t;
     return 0;
   }
-  asm_buf b = {0};
-  asm_buf_put(&b, t, strlen(t));
+  dvm_buf b = {0};
+  dvm_buf_put(&b, t, strlen(t));
   free(t);
-  asm_buf_printf(&b, "# %zu trailing bytes ignored (not a whole slot)\n", len - whole);
-  *text = asm_buf_cstr(&b);
-  return *text ? 0 : -1;
+  dvm_buf_printf(&b, "# %zu trailing bytes ignored (not a whole slot)\n", len - whole);
+  *text = dvm_buf_cstr(&b);
+  return *text ? 0 : DVM_ASM_ERR_NOMEM;
 }

@@ -1,90 +1,10 @@
-/* lex.c — buffers, diagnostics and the line lexer: the bottom of the
+/* lex.c — diagnostics and the line lexer: the bottom of the
  * assembler (it calls no other file of it). */
 #include "asm_private.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ------------------------------------------------------------------ */
-/* Buffers */
-
-static int buf_reserve(asm_buf *b, size_t n) {
-  if (b->oom) return -1;
-  if (n <= b->cap - b->len) return 0;
-  size_t want = b->len + n;
-  if (want < b->len) {
-    b->oom = 1;
-    return -1;
-  }
-  size_t cap = b->cap ? b->cap : 64;
-  while (cap < want) {
-    if (cap > SIZE_MAX / 2) {
-      b->oom = 1;
-      return -1;
-    }
-    cap *= 2;
-  }
-  uint8_t *p = realloc(b->p, cap);
-  if (!p) {
-    b->oom = 1;
-    return -1;
-  }
-  b->p = p;
-  b->cap = cap;
-  return 0;
-}
-
-void asm_buf_put(asm_buf *b, const void *data, size_t n) {
-  if (!n || buf_reserve(b, n)) return;
-  memcpy(b->p + b->len, data, n);
-  b->len += n;
-}
-
-void asm_buf_putc(asm_buf *b, int ch) {
-  uint8_t c = (uint8_t)ch;
-  asm_buf_put(b, &c, 1);
-}
-
-void asm_buf_zero(asm_buf *b, size_t n) {
-  if (!n || buf_reserve(b, n)) return;
-  memset(b->p + b->len, 0, n);
-  b->len += n;
-}
-
-void asm_buf_vprintf(asm_buf *b, const char *fmt, va_list ap) {
-  va_list cp;
-  va_copy(cp, ap);
-  int n = vsnprintf(NULL, 0, fmt, cp);
-  va_end(cp);
-  if (n < 0 || buf_reserve(b, (size_t)n + 1)) return;
-  vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
-  b->len += (size_t)n;
-}
-
-void asm_buf_printf(asm_buf *b, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  asm_buf_vprintf(b, fmt, ap);
-  va_end(ap);
-}
-
-char *asm_buf_cstr(asm_buf *b) {
-  asm_buf_putc(b, 0);
-  if (b->oom) {
-    asm_buf_free(b);
-    return NULL;
-  }
-  char *s = (char *)b->p;
-  b->p = NULL;
-  b->len = b->cap = 0;
-  return s;
-}
-
-void asm_buf_free(asm_buf *b) {
-  free(b->p);
-  memset(b, 0, sizeof *b);
-}
 
 /* ------------------------------------------------------------------ */
 /* Diagnostics: "FILE:LINE:COL: error: MESSAGE", the line, a caret. */
@@ -94,37 +14,37 @@ void asm_buf_free(asm_buf *b) {
 
 __attribute__((format(printf, 4, 0))) static void diag_v(asm_ctx *a, const asm_loc *at, const char *kind,
                                                         const char *fmt, va_list ap) {
-  asm_buf *d = &a->diag;
+  dvm_buf *d = &a->diag;
   const char *fname = (at && at->file >= 0 && (size_t)at->file < a->nfiles) ? a->files[at->file].name : "<input>";
   if (at && at->line)
-    asm_buf_printf(d, "%s:%u:%u: %s: ", fname, at->line, at->col + 1, kind);
+    dvm_buf_printf(d, "%s:%u:%u: %s: ", fname, at->line, at->col + 1, kind);
   else
-    asm_buf_printf(d, "%s: %s: ", fname, kind);
-  asm_buf_vprintf(d, fmt, ap);
-  asm_buf_putc(d, '\n');
+    dvm_buf_printf(d, "%s: %s: ", fname, kind);
+  dvm_buf_vprintf(d, fmt, ap);
+  dvm_buf_putc(d, '\n');
   if (!at || !at->line || !at->ls) return;
   uint32_t shown = at->ll < MAX_SHOWN_LINE ? at->ll : MAX_SHOWN_LINE;
   /* Echo the line with control characters made visible as spaces so the
    * caret stays aligned; tabs are kept as tabs in both lines. */
-  asm_buf_printf(d, "  ");
+  dvm_buf_printf(d, "  ");
   for (uint32_t i = 0; i < shown; i++) {
     unsigned char ch = (unsigned char)at->ls[i];
-    asm_buf_putc(d, ch == '\t' ? '\t' : (ch < 32 || ch == 127) ? ' ' : ch);
+    dvm_buf_putc(d, ch == '\t' ? '\t' : (ch < 32 || ch == 127) ? ' ' : ch);
   }
-  if (shown < at->ll) asm_buf_printf(d, " ...");
-  asm_buf_printf(d, "\n  ");
+  if (shown < at->ll) dvm_buf_printf(d, " ...");
+  dvm_buf_printf(d, "\n  ");
   uint32_t col = at->col <= shown ? at->col : shown;
-  for (uint32_t i = 0; i < col; i++) asm_buf_putc(d, at->ls[i] == '\t' ? '\t' : ' ');
-  asm_buf_putc(d, '^');
+  for (uint32_t i = 0; i < col; i++) dvm_buf_putc(d, at->ls[i] == '\t' ? '\t' : ' ');
+  dvm_buf_putc(d, '^');
   uint32_t span = at->span ? at->span : 1;
-  for (uint32_t i = 1; i < span && col + i < shown; i++) asm_buf_putc(d, '~');
-  asm_buf_putc(d, '\n');
+  for (uint32_t i = 1; i < span && col + i < shown; i++) dvm_buf_putc(d, '~');
+  dvm_buf_putc(d, '\n');
 }
 
 void asm_error(asm_ctx *a, const asm_loc *at, const char *fmt, ...) {
   a->nerr++;
   if (a->nerr > MAX_REPORTED) {
-    if (a->nerr == MAX_REPORTED + 1) asm_buf_printf(&a->diag, "too many errors; stopping the report here\n");
+    if (a->nerr == MAX_REPORTED + 1) dvm_buf_printf(&a->diag, "too many errors; stopping the report here\n");
     return;
   }
   va_list ap;
@@ -347,27 +267,27 @@ int asm_lex_line(asm_ctx *a) {
   return 0;
 }
 
-int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out) {
+int asm_str_decode(asm_ctx *a, const asm_tok *t, dvm_buf *out) {
   const char *s = t->s + 1;
   size_t n = t->len - 2;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (c != '\\') {
-      asm_buf_putc(out, c);
+      dvm_buf_putc(out, c);
       continue;
     }
     if (++i >= n) break;
     c = (unsigned char)s[i];
     switch (c) {
-    case 'n': asm_buf_putc(out, '\n'); break;
-    case 't': asm_buf_putc(out, '\t'); break;
-    case 'r': asm_buf_putc(out, '\r'); break;
-    case 'b': asm_buf_putc(out, '\b'); break;
-    case 'f': asm_buf_putc(out, '\f'); break;
-    case 'v': asm_buf_putc(out, '\v'); break;
-    case 'a': asm_buf_putc(out, '\a'); break;
-    case 'e': asm_buf_putc(out, 27); break;
-    case '\\': case '"': case '\'': case '?': asm_buf_putc(out, c); break;
+    case 'n': dvm_buf_putc(out, '\n'); break;
+    case 't': dvm_buf_putc(out, '\t'); break;
+    case 'r': dvm_buf_putc(out, '\r'); break;
+    case 'b': dvm_buf_putc(out, '\b'); break;
+    case 'f': dvm_buf_putc(out, '\f'); break;
+    case 'v': dvm_buf_putc(out, '\v'); break;
+    case 'a': dvm_buf_putc(out, '\a'); break;
+    case 'e': dvm_buf_putc(out, 27); break;
+    case '\\': case '"': case '\'': case '?': dvm_buf_putc(out, c); break;
     case 'x': {
       unsigned v = 0;
       int d = 0;
@@ -378,7 +298,7 @@ int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out) {
         asm_error(a, &l, "\\x used with no following hex digits");
         return -1;
       }
-      asm_buf_putc(out, (int)v);
+      dvm_buf_putc(out, (int)v);
       break;
     }
     default:
@@ -391,7 +311,7 @@ int asm_str_decode(asm_ctx *a, const asm_tok *t, asm_buf *out) {
           asm_error(a, &l, "octal escape out of range");
           return -1;
         }
-        asm_buf_putc(out, (int)v);
+        dvm_buf_putc(out, (int)v);
       } else {
         asm_loc l = asm_tok_loc(a, t);
         l.col += (uint32_t)i, l.span = 2;

@@ -85,7 +85,7 @@ const char *asm_sym_kind_name(int kind) {
 
 void asm_sym_note_previous(asm_ctx *a, const asm_sym *s) {
   if (s->def.file < 0 || !s->def.line) return;
-  asm_buf_printf(&a->diag, "%s:%u:%u: note: previous definition is here\n", a->files[s->def.file].name,
+  dvm_buf_printf(&a->diag, "%s:%u:%u: note: previous definition is here\n", a->files[s->def.file].name,
                  s->def.line, s->def.col + 1);
 }
 
@@ -139,7 +139,7 @@ int64_t asm_emit(asm_ctx *a, const dvm_vm_insn *insn, const asm_loc *at) {
   }
   uint8_t b[8];
   dvm_vm_insn_encode(insn, b);
-  asm_buf_put(&a->code, b, 8);
+  dvm_buf_put(&a->code, b, 8);
   return (int64_t)slots;
 }
 

@@ -6,70 +6,31 @@
 #include <string.h>
 
 #include "assembler.h"
+#include "base.h"
 
 int dvm_cli_read_file(const char *path, uint8_t **buf, size_t *len) {
   FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  size_t cap = 4096, n = 0;
-  uint8_t *b;
+  dvm_buf b = {0};
   if (!f) return -1;
-  b = malloc(cap + 1);
-  if (!b) goto fail;
   for (;;) {
-    size_t got = fread(b + n, 1, cap - n, f);
-    n += got;
-    if (n < cap) {
-      if (ferror(f)) goto fail;
-      break;
-    }
-    uint8_t *nb = cap > SIZE_MAX / 4 ? NULL : realloc(b, cap * 2 + 1);
-    if (!nb) goto fail;
-    b = nb;
-    cap *= 2;
+    if (dvm_buf_reserve(&b, 65536)) break;
+    size_t got = fread(b.p + b.len, 1, b.cap - b.len, f);
+    b.len += got;
+    if (got == 0) break;
   }
-  b[n] = 0;
+  int e = ferror(f) ? (errno ? errno : EIO) : b.oom ? ENOMEM : 0;
   if (f != stdin) fclose(f);
-  *buf = b;
-  *len = n;
-  return 0;
-fail: {
-  int e = errno ? errno : ENOMEM;
-  free(b);
-  if (f != stdin) fclose(f);
-  errno = e;
-  return -1;
-}
-}
-
-static int hexval(int c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-int dvm_cli_parse_hex(const char *text, uint8_t **buf, size_t *len, char *err, size_t errlen) {
-  size_t tl = strlen(text), n = 0;
-  uint8_t *b = malloc(tl / 2 + 1);
-  const char *s = text;
-  if (!b) {
-    snprintf(err, errlen, "out of memory");
+  if (!e) {
+    dvm_buf_putc(&b, 0); /* the promised NUL after the data */
+    if (b.oom) e = ENOMEM;
+  }
+  if (e) {
+    dvm_buf_free(&b);
+    errno = e;
     return -1;
   }
-  for (;;) {
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == ',') s++;
-    if (!*s) break;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2;
-    int hi = hexval((unsigned char)s[0]), lo = hi < 0 ? -1 : hexval((unsigned char)s[1]);
-    if (hi < 0 || lo < 0) {
-      snprintf(err, errlen, "bad hex at offset %zu: expected two hex digits", (size_t)(s - text));
-      free(b);
-      return -1;
-    }
-    b[n++] = (uint8_t)(hi << 4 | lo);
-    s += 2;
-  }
-  *buf = b;
-  *len = n;
+  *len = b.len - 1;
+  *buf = b.p; /* ownership passes to the caller */
   return 0;
 }
 
@@ -77,7 +38,7 @@ int dvm_cli_load_raw(const uint8_t *code, size_t len, const dvm_vm_syscall_table
                      dvm_vm_program **out, const char *what) {
   dvm_vm_error err;
   if (dvm_vm_program_load(out, code, len, NULL, 0, NULL, 0, syscalls, &err) != DVM_VM_OK) {
-    fprintf(stderr, "dvm: %s: %s: %s\n", what, dvm_vm_strerror(err.code), err.msg);
+    fprintf(stderr, "dvm: %s: %s: %s\n", what, dvm_strerror(err.code), err.msg);
     return 1;
   }
   return 0;
@@ -111,14 +72,14 @@ int dvm_cli_load_program(const char *path, const dvm_vm_syscall_table *syscalls,
                               o.c.export_count, syscalls, &err) == DVM_VM_OK)
         rc = 0;
       else
-        fprintf(stderr, "dvm: %s: %s: %s\n", path, dvm_vm_strerror(err.code), err.msg);
+        fprintf(stderr, "dvm: %s: %s: %s\n", path, dvm_strerror(err.code), err.msg);
       dvm_asm_output_free(&o);
     }
   } else if (ends_with(path, ".dvm") || dvm_vm_is_container(buf, len)) {
     if (dvm_vm_program_load_container(out, buf, len, syscalls, &err) == DVM_VM_OK)
       rc = 0;
     else
-      fprintf(stderr, "dvm: %s: %s: %s\n", path, dvm_vm_strerror(err.code), err.msg);
+      fprintf(stderr, "dvm: %s: %s: %s\n", path, dvm_strerror(err.code), err.msg);
   } else {
     rc = dvm_cli_load_raw(buf, len, syscalls, out, path);
   }

@@ -8,16 +8,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base.h"
 #include "vm.h"
 
 /* Read a whole file ("-" = stdin) into a malloc'd buffer with a NUL byte
  * after the data. Returns 0, or -1 with errno set. */
 int dvm_cli_read_file(const char *path, uint8_t **buf, size_t *len);
 
-/* Parse hex bytes: pairs of hex digits, optionally separated by white
- * space, optionally "0x"-prefixed per byte. Returns 0, or -1 and a
- * message in err (size errlen). */
-int dvm_cli_parse_hex(const char *text, uint8_t **buf, size_t *len, char *err, size_t errlen);
+/* Hex bytes of the conformance suite's format: dvm_hex_parse_loose (base.h). */
 
 /* Load PROGRAM by its extension: .bin raw bytecode, .s assembly (either
  * dialect), .dvm container; other names are sniffed (container magic,

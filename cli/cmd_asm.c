@@ -2,6 +2,7 @@
  * (spec/assembler.md, spec/container.md). */
 #include "assembler.h"
 #include "cli.h"
+#include "cli_util.h"
 #include "runtime.h"
 
 #include <sodium.h>
@@ -11,40 +12,16 @@
 
 #define ASM_MAX_INPUT (256u * 1024 * 1024)
 
-/* Read a whole file ("-" is stdin). Returns a malloc'd buffer or NULL. */
+/* Read a whole file ("-" is stdin), at most ASM_MAX_INPUT bytes. Returns a
+ * malloc'd buffer (NUL after the data) or NULL. */
 static char *read_all(const char *path, size_t *len) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) return NULL;
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  while (buf) {
-    size_t got = fread(buf + n, 1, cap - n, f);
-    n += got;
-    if (got == 0) break;
-    if (n == cap) {
-      if (cap >= ASM_MAX_INPUT) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      char *p = realloc(buf, cap * 2);
-      if (!p) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = p;
-      cap *= 2;
-    }
-  }
-  int bad = ferror(f);
-  if (f != stdin) fclose(f);
-  if (bad) {
+  uint8_t *buf;
+  if (dvm_cli_read_file(path, &buf, len)) return NULL;
+  if (*len > ASM_MAX_INPUT) {
     free(buf);
     return NULL;
   }
-  *len = n;
-  return buf;
+  return (char *)buf;
 }
 
 static int write_all(const char *path, const void *data, size_t len) {

@@ -23,21 +23,10 @@
 
 #define DEFAULT_GAS 1000000000ull
 
-typedef struct trace_out {
-  FILE *f;
-  const dvm_vm_program *prog;
-} trace_out;
-
-static void trace_insn(void *ctx, const dvm_vm_exec *vm, uint32_t pc, const dvm_vm_insn *insn,
-                       uint64_t gas_left, const uint64_t regs[11], uint32_t depth) {
-  trace_out *t = ctx;
-  const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(insn);
-  (void)vm;
-  fprintf(t->f, "{\"pc\":%" PRIu32 ",\"opcode\":\"0x%02x\",\"name\":\"%s\",\"gas\":%" PRIu64
-                ",\"depth\":%" PRIu32 ",\"regs\":[",
-          pc, insn->opcode, e ? e->name : "?", gas_left, depth);
-  for (int i = 0; i < 11; i++) fprintf(t->f, "%s\"0x%" PRIx64 "\"", i ? "," : "", regs[i]);
-  fputs("]}\n", t->f);
+/* Trace lines (spec/trace.md) to a file, one per line. */
+static int trace_line(void *ctx, const char *line, size_t len) {
+  FILE *f = ctx;
+  return fwrite(line, 1, len, f) != len || fputc('\n', f) == EOF;
 }
 
 /* True when the program calls a syscall: it then runs in a sandbox chain. */
@@ -80,7 +69,7 @@ static int load_bytes(const char *hex, const char *file, uint8_t **buf, size_t *
       return -1;
     }
   } else if (hex) {
-    if (dvm_cli_parse_hex(hex, buf, len, err, sizeof err)) {
+    if (dvm_hex_parse_loose(hex, buf, len, err, sizeof err)) {
       fprintf(stderr, "dvm exec: %s: %s\n", what, err);
       return -1;
     }
@@ -98,7 +87,8 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
   dvm_vm_program *prog = NULL;
   dvm_vm_exec *vm = NULL;
   dvm_rt_sandbox *sb = NULL;
-  trace_out tr = {NULL, NULL};
+  FILE *trace_f = NULL;
+  dvm_rt_tracer *tracer = NULL;
 
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -197,18 +187,34 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
     dvm_vm_reg_set(vm, 2, mem_len);
   }
   if (trace_path) {
-    tr.f = strcmp(trace_path, "-") ? fopen(trace_path, "w") : stdout;
-    if (!tr.f) {
+    trace_f = strcmp(trace_path, "-") ? fopen(trace_path, "w") : stdout;
+    if (!trace_f) {
       fprintf(stderr, "dvm exec: %s: %s\n", trace_path, strerror(errno));
       goto out;
     }
-    tr.prog = prog;
-    vm->trace = trace_insn;
-    vm->trace_ctx = &tr;
-    use_ref = 1; /* traces come from the reference interpreter, one line per instruction */
+    if (dvm_rt_tracer_new(trace_line, trace_f, &tracer)) {
+      fprintf(stderr, "dvm exec: out of memory\n");
+      goto out;
+    }
   }
 
-  const dvm_vm_result *res = use_ref ? dvm_vm_run_ref(vm) : dvm_vm_run_fast(vm);
+  /* Traces come from the reference interpreter, one line per instruction. */
+  const dvm_vm_result *res = tracer      ? dvm_rt_tracer_run(tracer, vm, 1)
+                             : use_ref ? dvm_vm_run_ref(vm)
+                                       : dvm_vm_run_fast(vm);
+  if (tracer) { /* the summary line (spec/trace.md; no block, so no state root) */
+    const uint8_t *ret = NULL;
+    uint32_t ret_len = 0, nl = 0;
+    int rv = 0;
+    if (sb && res->status != DVM_VM_STATUS_TRAP) dvm_rt_sandbox_output(sb, &ret, &ret_len, &rv, &nl);
+    fprintf(trace_f, "{\"output\":\"");
+    for (uint32_t i = 0; i < ret_len; i++) fprintf(trace_f, "%02x", ret[i]);
+    fprintf(trace_f, "\",\"gasUsed\":%" PRIu64 ",\"status\":\"%s\"", res->gas_used,
+            res->status == DVM_VM_STATUS_TRAP ? "trap" : rv ? "revert" : "ok");
+    if (res->status == DVM_VM_STATUS_TRAP)
+      fprintf(trace_f, ",\"error\":\"%s\",\"errorPc\":%" PRIu32, dvm_vm_trap_name(res->trap), res->pc);
+    fprintf(trace_f, ",\"r0\":\"0x%" PRIx64 "\",\"steps\":%" PRIu64 "}\n", res->r0, dvm_rt_tracer_lines(tracer));
+  }
   if (res->status == DVM_VM_STATUS_TRAP) {
     printf("{\"status\":\"trap\",\"trap\":\"%s\",\"pc\":%" PRIu32 ",\"gas_used\":%" PRIu64,
            dvm_vm_trap_name(res->trap), res->pc, res->gas_used);
@@ -254,7 +260,8 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
   }
 out:
   dvm_rt_sandbox_close(sb);
-  if (tr.f && tr.f != stdout) fclose(tr.f);
+  dvm_rt_tracer_free(tracer);
+  if (trace_f && trace_f != stdout) fclose(trace_f);
   free(vm);
   free(heap);
   free(mem);

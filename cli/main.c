@@ -28,6 +28,10 @@ static const command commands[] = {
   {"query", dvm_cli_cmd_query, "query head|balance|nonce|storage|block|receipt|contract|oracle|assets ..."},
   {"oracle", dvm_cli_cmd_oracle, "oracle FEED PRICE [TIME] --key AUTHORITY_KEY ..."},
   {"param", dvm_cli_cmd_param, "param KEY VALUE --key AUTHORITY_KEY ..."},
+  {"replay", dvm_cli_cmd_replay,
+   "replay --data DIR [--from H] [--to H] [--trace TXID --trace-out FILE] [--work DIR] [--quiet]"},
+  {"export", dvm_cli_cmd_export, "export --data DIR FILE"},
+  {"import", dvm_cli_cmd_import, "import --data DIR FILE   (DIR new or empty)"},
   {"abci", dvm_cli_cmd_abci,
    "abci --data DIR [--listen tcp://127.0.0.1:26658] [--genesis FILE] [--block-gas N] [-v]"},
 };

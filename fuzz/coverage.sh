@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # coverage.sh [COV_BUILD_DIR] [RUNS_DIR] — line/region coverage reached by
-# the corpora, per source file of vm/, assembler/, fx/, state/, tx/ and runtime/.
+# the corpora, per source file of base/, vm/, assembler/, fx/, state/, tx/ and runtime/.
 #
 # Builds the cov configuration (clang -fprofile-instr-generate
 # -fcoverage-mapping, fuzz_<name> = harness + replay_main.c) if needed,
@@ -30,7 +30,7 @@ prof=$build/profiles
 rm -rf "$prof"
 mkdir -p "$prof"
 objs=()
-filter=("$root/vm/" "$root/assembler/" "$root/fx/" "$root/state/" "$root/tx/" "$root/runtime/")
+filter=("$root/base/" "$root/vm/" "$root/assembler/" "$root/fx/" "$root/state/" "$root/tx/" "$root/runtime/")
 for t in $targets; do
   dirs=("$here/corpus/$t")
   if [ -n "$runs" ]; then

@@ -35,14 +35,17 @@ typedef int64_t dvm_fx;
 
 #define DVM_FX_ONE ((dvm_fx)1000000000) /* 1.0 */
 
-/* ---- status codes (one error space, never clashes with errno) ---------- */
-#define DVM_FX_OK 0
-#define DVM_FX_EDOM (-1)    /* an argument is outside the function's domain */
-#define DVM_FX_ERANGE (-2)  /* the exact result does not fit the output type */
-#define DVM_FX_EDIVZERO (-3) /* mul_div with divisor 0 */
-#define DVM_FX_EINVAL (-4)  /* NULL pointer or unknown rounding mode */
+/* ---- status codes: -501..-599 of the one error space (spec/errors.md,
+ * base/errors.def); never clash with errno or another library's codes --- */
+typedef enum dvm_fx_err {
+  DVM_FX_OK = 0,
+  DVM_FX_EDOM = -501,     /* an argument is outside the function's domain */
+  DVM_FX_ERANGE = -502,   /* the exact result does not fit the output type */
+  DVM_FX_EDIVZERO = -503, /* mul_div with divisor 0 */
+  DVM_FX_EINVAL = -504,   /* NULL pointer or unknown rounding mode */
+} dvm_fx_err;
 
-/* The message for a status code ("ok", "fxmath: result out of range", ...);
+/* dvm_strerror(status) (base.h): "DVM_FX_ERANGE: result out of range", ...;
  * a static string, never NULL, also for unknown codes. */
 const char *dvm_fx_strerror(int status);
 

@@ -2,24 +2,11 @@
  * fixed-point math library (spec/fxmath.md). */
 #include "fx.h"
 
+#include "base.h"
+
 #include "fxmath_int.h"
 
-const char *dvm_fx_strerror(int status) {
-  switch (status) {
-  case DVM_FX_OK:
-    return "ok";
-  case DVM_FX_EDOM:
-    return "fxmath: argument outside the function's domain";
-  case DVM_FX_ERANGE:
-    return "fxmath: result out of range";
-  case DVM_FX_EDIVZERO:
-    return "fxmath: division by zero";
-  case DVM_FX_EINVAL:
-    return "fxmath: NULL pointer or invalid rounding mode";
-  default:
-    return "fxmath: unknown status";
-  }
-}
+const char *dvm_fx_strerror(int status) { return dvm_strerror(status); }
 
 /* ---- mul_div ------------------------------------------------------------ */
 

@@ -1,10 +1,11 @@
 /* accounts.c — account records, native multi-asset balances and the
  * system namespace (spec/state.md §Keys). Every write goes through the
  * overlay, so reverts undo balances like any other state. */
+#include <assert.h>
 #include <string.h>
 
 #include "rt_private.h"
-#include "tx_int.h"
+#include "base.h"
 
 const uint8_t rt_system_addr[DVM_ADDR_BYTES] = {0};
 
@@ -28,8 +29,8 @@ int rt_account_get(dvm_state_overlay *ov, const uint8_t addr[32], rt_account *a)
   if (rc == DVM_STATE_NOTFOUND) return 0;
   if (rc) return rc;
   if (v.len != INFO_BYTES) return DVM_STATE_ERR_CORRUPT;
-  a->nonce = dvm_ld64(v.data);
-  a->flags = dvm_ld32(v.data + 8);
+  a->nonce = dvm_le_get64(v.data);
+  a->flags = dvm_le_get32(v.data + 8);
   memcpy(a->code_hash, v.data + 12, DVM_HASH_BYTES);
   return 0;
 }
@@ -38,8 +39,8 @@ int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_accou
   uint8_t key[DVM_ADDR_BYTES + 1], val[INFO_BYTES];
   memcpy(key, addr, DVM_ADDR_BYTES);
   key[DVM_ADDR_BYTES] = RT_ACCT_INFO;
-  dvm_st64(val, a->nonce);
-  dvm_st32(val + 8, a->flags);
+  dvm_le_put64(val, a->nonce);
+  dvm_le_put32(val + 8, a->flags);
   memcpy(val + 12, a->code_hash, DVM_HASH_BYTES);
   return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
@@ -59,7 +60,7 @@ int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset
   if (rc == DVM_STATE_NOTFOUND) return 0;
   if (rc) return rc;
   if (v.len != 8) return DVM_STATE_ERR_CORRUPT;
-  *amount = dvm_ld64(v.data);
+  *amount = dvm_le_get64(v.data);
   return 0;
 }
 
@@ -69,7 +70,7 @@ int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset
   uint8_t key[DVM_ADDR_BYTES + 5], val[8];
   balance_key(key, addr, asset);
   if (amount == 0) return dvm_state_overlay_del(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key);
-  dvm_st64(val, amount);
+  dvm_le_put64(val, amount);
   return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
 
@@ -79,10 +80,13 @@ int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[
   int rc;
   if (amount == 0) return 0;
   if ((rc = rt_balance_get(ov, from, asset, &fb))) return rc;
-  if (fb < amount) return 1;
+  if (fb < amount) return RT_MOVED_SHORT;
   if (!memcmp(from, to, DVM_ADDR_BYTES)) return 0;
   if ((rc = rt_balance_get(ov, to, asset, &tb))) return rc;
-  if (tb > UINT64_MAX - amount) return 2;
+  if (tb > UINT64_MAX - amount) return RT_MOVED_OVERFLOW;
+  /* conserved: fb + tb before == (fb - amount) + (tb + amount) after, no
+   * wrap (fb >= amount, tb <= UINT64_MAX - amount) */
+  assert(fb >= amount && tb <= UINT64_MAX - amount);
   if ((rc = rt_balance_put(ov, from, asset, fb - amount))) return rc;
   return rt_balance_put(ov, to, asset, tb + amount);
 }

@@ -117,6 +117,8 @@ static int blk_offer(blk *k, const dvm_tx *tx, const uint8_t *bytes, size_t len,
                           &gas)))
     return rt_state_rc(c, rc, "execution");
   dvm_tx_receipt_hash(k->receipts[k->n], k->receipt_lens[k->n], k->rhash[k->n]);
+  if (c->obs && c->obs->tx_done) /* replay.c */
+    c->obs->tx_done(c->obs->ctx, k->n, tx, k->receipts[k->n], k->receipt_lens[k->n]);
   memcpy(k->ids[k->n], tx->id, 32);
   k->tx_bytes[k->n] = bytes;
   k->tx_lens[k->n] = (uint32_t)len;
@@ -138,6 +140,11 @@ static int blk_records(void *arg, const uint8_t root[32], const dvm_state_record
   dvm_tx_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])k->ids, k->n, h->tx_root);
   memcpy(h->state_root, root, 32);
   dvm_tx_hash_list(DVM_DOMAIN_RECEIPTS_ROOT, (const uint8_t(*)[32])k->rhash, k->n, h->receipts_root);
+  if (c->obs && c->obs->roots && c->obs->roots(c->obs->ctx, h)) { /* replay.c */
+    rt_errf(c, "block %" PRIu64 ": replay stopped the commit", k->height);
+    k->mismatch = 1;
+    return DVM_STATE_ERR_ARG;
+  }
   if (k->expect) {
     static const char *const what[3] = {"tx root", "state root", "receipts root"};
     const uint8_t *want[3] = {k->expect->tx_root, k->expect->state_root, k->expect->receipts_root};
@@ -288,6 +295,7 @@ int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt
   for (uint32_t i = 0; i < b.tx_count; i++) {
     rc = blk_offer(&k, &b.txs[i], b.tx_bytes[i], b.tx_lens[i], ok[i]);
     if (rc == BLK_INVALID) {
+      if (c->obs) c->obs->invalid_index = (int64_t)i; /* replay.c */
       char why[200];
       snprintf(why, sizeof why, "%.199s", c->err);
       rt_errf(c, "block %" PRIu64 ": transaction %" PRIu32 " is invalid: %.190s", k.height, i, why);

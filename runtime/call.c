@@ -183,7 +183,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
     if (rc) {
       dvm_state_overlay_pop(x->ov, 0);
       if (rc < 0) return rc;
-      fail(out, rc == 1 ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW);
+      fail(out, rc == RT_MOVED_SHORT ? DVM_RT_F_FUNDS : DVM_RT_F_OVERFLOW);
       return 0;
     }
   }
@@ -213,7 +213,9 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   dvm_vm_reg_set(vm, 2, input_len);
   size_t log_mark = x->nlogs;
   x->depth++;
-  const dvm_vm_result *res = dvm_vm_run_fast(vm);
+  /* Traced (replay, dvm_traceTransaction): the reference interpreter with
+   * its observer (trace.c); it gives the same results as the fast one. */
+  const dvm_vm_result *res = x->trace ? dvm_rt_tracer_run(x->trace, vm, x->depth) : dvm_vm_run_fast(vm);
   x->depth--;
   free(in_copy);
 

@@ -21,20 +21,8 @@ int rt_errf(dvm_rt_chain *c, const char *fmt, ...) {
   return 0;
 }
 
-const char *dvm_rt_strerror(int code) {
-  switch (code) {
-  case DVM_RT_OK: return "ok";
-  case DVM_RT_ERR_ARG: return "invalid argument";
-  case DVM_RT_ERR_STATE: return "state store failure";
-  case DVM_RT_ERR_TX: return "invalid transaction";
-  case DVM_RT_ERR_BLOCK: return "invalid block";
-  case DVM_RT_ERR_GENESIS: return "genesis error";
-  case DVM_RT_ERR_NOMEM: return "out of memory";
-  case DVM_RT_ERR_NOTFOUND: return "not found";
-  case DVM_RT_ERR_FULL: return "block full";
-  default: return "unknown error";
-  }
-}
+/* Any code of any library: the one error space (base/errors.def). */
+const char *dvm_rt_strerror(int code) { return dvm_strerror(code); }
 
 const char *dvm_rt_fail_name(int d) {
   static const char *const n[] = {"none", "no_contract", "no_method", "depth", "reentrancy",
@@ -86,6 +74,10 @@ static int load_head(dvm_rt_chain *c) {
 }
 
 int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_chain **out, char *errbuf) {
+  return rt_chain_open(dir, opts, 0, out, errbuf);
+}
+
+int rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, int scratch, dvm_rt_chain **out, char *errbuf) {
   dvm_state_store_opts so;
   char e[DVM_STATE_ERRMSG_MAX];
   *out = NULL;
@@ -102,6 +94,7 @@ int dvm_rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, dvm_rt_cha
   dvm_state_store_opts_default(&so);
   if (opts && opts->map_size_initial) so.map_size_initial = opts->map_size_initial;
   if (opts) so.threads = opts->threads;
+  so.no_sync = scratch;
   c->threads = opts ? opts->threads : 0;
   c->verify_sigs = !(opts && opts->skip_signatures);
   c->syscalls = dvm_rt_syscalls();
@@ -322,3 +315,24 @@ int dvm_rt_receipt_decode(const uint8_t *buf, size_t len, dvm_rt_receipt *r) {
 }
 
 void dvm_rt_receipt_free(dvm_rt_receipt *r) { dvm_tx_receipt_free(r); }
+
+/* The genesis document the chain was started from (META). */
+int dvm_rt_chain_genesis_json(dvm_rt_chain *c, char **json, size_t *len) {
+  rt_read rd;
+  dvm_state_bytes v;
+  int rc = rt_read_begin(c, &rd);
+  if (rc) return rc;
+  rc = dvm_state_view_get(rd.view, DVM_STATE_T_META, RT_META_GENESIS, strlen(RT_META_GENESIS), &v);
+  if (rc == DVM_STATE_OK) {
+    *json = malloc(v.len + 1);
+    if (*json) {
+      memcpy(*json, v.data, v.len);
+      (*json)[v.len] = 0;
+      *len = v.len;
+    }
+  }
+  rt_read_end(&rd);
+  if (rc == DVM_STATE_NOTFOUND) return DVM_RT_ERR_GENESIS;
+  if (rc) return rt_state_err(rc);
+  return *json ? DVM_RT_OK : DVM_RT_ERR_NOMEM;
+}

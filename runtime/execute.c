@@ -206,6 +206,7 @@ int rt_tx_execute(dvm_rt_chain *c, const dvm_tx *tx, uint64_t height, uint64_t t
   if (!t.e) return DVM_STATE_ERR_NOMEM;
   rt_exec_init(&t.x, c, ov, height, time);
   memcpy(t.x.origin, tx->sender, 32);
+  if (c->obs && c->obs->trace_index == (int64_t)index) t.x.trace = c->obs->tracer; /* replay.c */
   switch (tx->kind) {
   case DVM_TX_TRANSFER: rc = exec_transfer(&t); break;
   case DVM_TX_DEPLOY: rc = exec_deploy(&t, deploy_nonce); break;

@@ -142,6 +142,7 @@ struct rt_exec {
   rt_log *logs;
   size_t nlogs, logs_cap;
   int fatal; /* a state error under a syscall: the block cannot complete */
+  dvm_rt_tracer *trace; /* trace this transaction's calls (trace.c), or NULL */
 };
 
 /* Outcome of one contract call (spec/syscalls.md §Calls). */
@@ -175,8 +176,24 @@ struct dvm_rt_chain {
   rt_prog_entry *progs;
   size_t nprogs, progs_cap;
   rt_vmset vm; /* the writer's */
+  struct rt_observer *obs; /* replay.c: what block execution reports, or NULL */
   char err[256]; /* the writer's last failure (genesis, produce, apply) */
 };
+
+/* What block execution reports to replay.c while c->obs is set (NULL in
+ * normal operation: no cost). */
+typedef struct rt_observer {
+  void *ctx;
+  int64_t trace_index;   /* position of the transaction to trace, -1 none */
+  dvm_rt_tracer *tracer;
+  /* After each executed transaction: its position, the transaction and its
+   * encoded receipt (borrowed for the call). */
+  void (*tx_done)(void *ctx, uint32_t index, const dvm_tx *tx, const uint8_t *receipt, size_t len);
+  /* The header execution gives, before the commit; non-zero aborts the
+   * commit (nothing written; the block fails with ERR_BLOCK). */
+  int (*roots)(void *ctx, const dvm_tx_block_header *computed);
+  int64_t invalid_index; /* a strict apply sets it to the invalid transaction's position */
+} rt_observer;
 
 /* ---- reads of the last committed state, on any thread ---- */
 
@@ -256,5 +273,17 @@ uint64_t rt_intrinsic_gas(const dvm_tx *tx);
 /* DVM_RT_OK with *intrinsic, or DVM_RT_ERR_TX with the reason in err. */
 int rt_tx_admissible(const dvm_tx *tx, const rt_account *a, uint64_t gas_balance, rt_nonce_rule rule,
                      uint64_t *intrinsic, char *err, size_t errlen);
+
+/* chain.c: dvm_rt_chain_open, or with scratch = 1 a throwaway state whose
+ * commits do not fsync (replay's fresh states). */
+int rt_chain_open(const char *dir, const dvm_rt_chain_opts *opts, int scratch, dvm_rt_chain **out, char *errbuf);
+
+/* sysnames.c: the name of syscall n (n < rt_syscall_names_count; NULL for 0). */
+extern const char *const rt_syscall_names[];
+extern const uint32_t rt_syscall_names_count;
+
+/* trace.c: a line to the sink unless it asked to stop (then -1). */
+int rt_trace_emit(dvm_rt_tracer *t, const char *line, size_t len);
+
 
 #endif

@@ -202,6 +202,134 @@ int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t
                           uint64_t gas, uint8_t **out, size_t *out_len);
 
 /* ------------------------------------------------------------------ */
+/* Instruction traces (spec/trace.md): JSON lines, one object per executed
+ * instruction (pc, op, name, gas, gasCost, depth, frame, regs, and for a
+ * syscall its name and r1..r5), then one summary line per transaction,
+ * shaped like EIP-3155 traces so that two traces diff line by line.
+ *
+ * A sink receives each line (NUL-terminated, without the newline; borrowed
+ * for the call). It returns 0, or non-zero to stop the trace: no further
+ * line is formatted, and the execution itself goes on unchanged. */
+typedef int (*dvm_rt_trace_sink)(void *ctx, const char *line, size_t len);
+
+typedef struct dvm_rt_tracer dvm_rt_tracer;
+
+int dvm_rt_tracer_new(dvm_rt_trace_sink sink, void *ctx, dvm_rt_tracer **out);
+void dvm_rt_tracer_free(dvm_rt_tracer *t);
+/* Run vm (initialised, not yet run) on the reference interpreter, writing
+ * a line per instruction at contract call depth `depth` (1 = a
+ * transaction's own call). Same result as dvm_vm_run_ref. */
+const dvm_vm_result *dvm_rt_tracer_run(dvm_rt_tracer *t, dvm_vm_exec *vm, unsigned depth);
+/* Instruction lines written so far. */
+uint64_t dvm_rt_tracer_lines(const dvm_rt_tracer *t);
+
+/* The trace of one committed transaction (the engine of the node's
+ * dvm_traceTransaction): rebuilds the state before its block in a
+ * temporary directory by re-executing the chain from genesis (signatures
+ * are not checked again: the chain committed these blocks), then executes
+ * the block with the transaction traced, its lines and summary going to
+ * `sink`. Reads c only through LMDB read views, so it may run on another
+ * thread while c produces blocks; cost: one replay up to that block.
+ * ERR_NOTFOUND when no receipt has that id; errbuf (256 bytes, may be NULL)
+ * says what failed. */
+int dvm_rt_chain_trace_tx(dvm_rt_chain *c, const uint8_t tx_id[32], dvm_rt_trace_sink sink, void *ctx,
+                          char *errbuf);
+
+/* The genesis document the chain was created from (malloc'd; caller frees). */
+int dvm_rt_chain_genesis_json(dvm_rt_chain *c, char **json, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* Replay (README §Replay, spec/trace.md §Divergence): re-execute a data
+ * directory's stored blocks from genesis into a fresh state and compare,
+ * block by block, the stored block records and every stored receipt with
+ * what execution gives, then the stored state entries with the replayed
+ * ones. The data directory is only read (LMDB read views). */
+
+typedef struct dvm_rt_replay dvm_rt_replay;
+
+typedef struct dvm_rt_replay_opts {
+  uint64_t from;           /* compare from this block on; the blocks before it are
+                            * re-executed without signature checks or receipt
+                            * comparison, only to rebuild the state (0 = 1) */
+  uint64_t to;             /* last block (0 = the stored head) */
+  const uint8_t *trace_tx; /* 32 bytes: trace this transaction when its block runs; NULL none */
+  dvm_rt_trace_sink sink;  /* where traces go (trace_tx, and the divergent transaction) */
+  void *sink_ctx;
+  const char *work_dir;    /* parent of the fresh state's temporary directory; NULL: $TMPDIR or /tmp */
+  unsigned threads;        /* 0 = online cores */
+  int skip_signatures;     /* trust the signatures of every block */
+} dvm_rt_replay_opts;
+
+/* One divergence: the first place the stored record and the re-execution
+ * disagree. Text fields are NUL-terminated, long values cut with "...". */
+typedef struct dvm_rt_divergence {
+  uint64_t height;  /* the block */
+  int64_t index;    /* the transaction's position in it, or -1: the block as a whole */
+  uint8_t tx_id[32];/* when index >= 0 */
+  char what[96];    /* e.g. "receipt.calls[0].gas_used", "header.state_root",
+                     * "state entry", "transaction validity" */
+  char expected[320]; /* the stored value */
+  char actual[320];   /* what re-execution gives */
+  char detail[320];   /* more context (the state key, why a transaction is invalid) */
+  int traced;       /* a trace of the transaction went to the sink */
+} dvm_rt_divergence;
+
+typedef struct dvm_rt_replay_step_info {
+  uint64_t height;  /* block just replayed */
+  uint64_t last;    /* last block this replay will do */
+  uint32_t txs;
+  uint64_t gas;
+  int compared;     /* 1 when this block was compared (height >= from) */
+  /* DONE only: whether the stored state was compared entry by entry (not
+   * when `to` is below the head, or a live node has moved on), and how
+   * many entries matched. */
+  int state_compared;
+  uint64_t state_entries;
+} dvm_rt_replay_step_info;
+
+enum {
+  DVM_RT_REPLAY_MATCH = 0,    /* the block matched; more to do */
+  DVM_RT_REPLAY_DONE = 1,     /* everything matched, final state included */
+  DVM_RT_REPLAY_DIVERGED = 2, /* *div says where; the replay is over */
+};
+
+/* Open the data directory `data_dir` (a chain's LMDB directory; it must
+ * exist) and start a fresh state from its genesis. ERR_* and errbuf (256
+ * bytes, may be NULL) on failure. */
+int dvm_rt_replay_open(const char *data_dir, const dvm_rt_replay_opts *opts, dvm_rt_replay **out,
+                       char *errbuf);
+/* The same over a chain this process has open (the data directory cannot be
+ * opened twice by one process); c must outlive the replay. */
+int dvm_rt_replay_open_chain(dvm_rt_chain *c, const dvm_rt_replay_opts *opts, dvm_rt_replay **out,
+                             char *errbuf);
+/* Stored head height and the first and last block this replay covers. */
+void dvm_rt_replay_range(const dvm_rt_replay *r, uint64_t *head, uint64_t *from, uint64_t *to);
+/* Replay the next block (after the last one, compare the final state when
+ * `to` is the head). MATCH, DONE, DIVERGED (with *div), or a negative
+ * dvm_rt_err (I/O, memory; dvm_rt_replay_errmsg says what). */
+int dvm_rt_replay_step(dvm_rt_replay *r, dvm_rt_replay_step_info *info, dvm_rt_divergence *div);
+const char *dvm_rt_replay_errmsg(const dvm_rt_replay *r);
+/* Close, removing the fresh state. NULL ok. */
+void dvm_rt_replay_close(dvm_rt_replay *r);
+
+/* ------------------------------------------------------------------ */
+/* Export and import (README §Export): a chain's genesis and blocks in one
+ * file (spec/export.md) that `dvm import` turns into a data directory on
+ * another machine, where `dvm replay` verifies them. */
+
+/* Write genesis and blocks 0..head of the data directory to `path`
+ * (created or replaced; written to path.tmp then renamed). *blocks (may be
+ * NULL) gets the number of blocks written. */
+int dvm_rt_export(const char *data_dir, const char *path, uint64_t *blocks, char *errbuf);
+/* Check the whole file (structure, lengths, checksum) before anything is
+ * written, then build the data directory in a temporary sibling of
+ * `data_dir` by applying every block (full validation) and rename it into
+ * place. data_dir must not exist or be empty; on any failure it is left as
+ * it was. *blocks (may be NULL) gets the head height. */
+int dvm_rt_import(const char *path, const char *data_dir, const dvm_rt_chain_opts *opts, uint64_t *blocks,
+                  char *errbuf);
+
+/* ------------------------------------------------------------------ */
 /* Sandbox for `dvm exec`: an ephemeral chain in a temporary directory with
  * every syscall available to a standalone program. */
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sys_private.h"
-#include "tx_int.h"
+#include "base.h"
 
 /* return / revert (ptr, len): end the call with data. */
 static int halt_with(dvm_vm_exec *vm, rt_frame *f, const uint64_t a[5], int revert) {
@@ -76,8 +76,8 @@ int rt_sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   CHARGE(G_CALL);
   PTR(d, a[0], 80, DVM_VM_ACCESS_READ);
   memcpy(contract, d, 32);
-  uint64_t mptr = dvm_ld64(d + 32), iptr = dvm_ld64(d + 48), aptr = dvm_ld64(d + 56), gas = dvm_ld64(d + 72);
-  uint32_t mlen = dvm_ld32(d + 40), ilen = dvm_ld32(d + 44), nassets = dvm_ld32(d + 64), reserved = dvm_ld32(d + 68);
+  uint64_t mptr = dvm_le_get64(d + 32), iptr = dvm_le_get64(d + 48), aptr = dvm_le_get64(d + 56), gas = dvm_le_get64(d + 72);
+  uint32_t mlen = dvm_le_get32(d + 40), ilen = dvm_le_get32(d + 44), nassets = dvm_le_get32(d + 64), reserved = dvm_le_get32(d + 68);
   if (mlen == 0 || mlen > DVM_TX_MAX_METHOD || ilen > DVM_TX_MAX_INPUT ||
       nassets > DVM_TX_MAX_ASSETS || reserved)
     REFUSE(DVM_RT_F_BAD_ARG);
@@ -86,9 +86,9 @@ int rt_sc_call(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0) {
   PTR(input, iptr, ilen, DVM_VM_ACCESS_READ);
   PTR(ap, aptr, 16 * (uint64_t)nassets, DVM_VM_ACCESS_READ);
   for (uint32_t i = 0; i < nassets; i++) {
-    if (dvm_ld32(ap + 16 * i + 4)) REFUSE(DVM_RT_F_BAD_ARG);
-    assets[i].asset = dvm_ld32(ap + 16 * i);
-    assets[i].amount = dvm_ld64(ap + 16 * i + 8);
+    if (dvm_le_get32(ap + 16 * i + 4)) REFUSE(DVM_RT_F_BAD_ARG);
+    assets[i].asset = dvm_le_get32(ap + 16 * i);
+    assets[i].amount = dvm_le_get64(ap + 16 * i + 8);
   }
   /* Depth and re-entrancy are the caller's fault: they trap the caller. */
   if (x->depth >= RT_MAX_CALL_DEPTH) {

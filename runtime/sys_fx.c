@@ -1,7 +1,7 @@
 /* sys_fx.c — the fixed-point math of spec/fxmath.md as syscalls (fx/). */
 #include "fx.h"
 #include "sys_private.h"
-#include "tx_int.h"
+#include "base.h"
 
 /* One-argument functions; a domain or range error traps
  * syscall_arg with detail DVM_RT_F_FX. */
@@ -46,15 +46,15 @@ int rt_sc_fx_black_scholes(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint
   CHARGE(DVM_FX_GAS_BLACK_SCHOLES);
   PTR(in, a[0], 40, DVM_VM_ACCESS_READ);
   PTR(out, a[1], 64, DVM_VM_ACCESS_WRITE);
-  bi.spot = (dvm_fx)dvm_ld64(in);
-  bi.strike = (dvm_fx)dvm_ld64(in + 8);
-  bi.time = (dvm_fx)dvm_ld64(in + 16);
-  bi.vol = (dvm_fx)dvm_ld64(in + 24);
-  bi.rate = (dvm_fx)dvm_ld64(in + 32);
+  bi.spot = (dvm_fx)dvm_le_get64(in);
+  bi.strike = (dvm_fx)dvm_le_get64(in + 8);
+  bi.time = (dvm_fx)dvm_le_get64(in + 16);
+  bi.vol = (dvm_fx)dvm_le_get64(in + 24);
+  bi.rate = (dvm_fx)dvm_le_get64(in + 32);
   if (dvm_fx_black_scholes(&bi, &bo)) REFUSE(DVM_RT_F_FX);
   const dvm_fx v[8] = {bo.call, bo.put, bo.call_delta, bo.put_delta, bo.gamma, bo.vega,
                        bo.call_theta, bo.put_theta};
-  for (int i = 0; i < 8; i++) dvm_st64(out + 8 * i, (uint64_t)v[i]);
+  for (int i = 0; i < 8; i++) dvm_le_put64(out + 8 * i, (uint64_t)v[i]);
   *r0 = 0;
   return DVM_VM_SC_CONTINUE;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "sys_private.h"
-#include "tx_int.h"
+#include "base.h"
 
 #define OHIST_TAG "ohist"
 
@@ -31,8 +31,8 @@ int rt_oracle_history_put(dvm_state_overlay *ov, uint32_t feed, int64_t price, u
   int rc = dvm_state_overlay_get(ov, DVM_STATE_T_STORAGE, key, kl, &v);
   if (rc == 0) return 0; /* first write wins: settled prices never move */
   if (rc != DVM_STATE_NOTFOUND) return rc;
-  dvm_st64(val, (uint64_t)price);
-  dvm_st64(val + 8, publish_time);
+  dvm_le_put64(val, (uint64_t)price);
+  dvm_le_put64(val + 8, publish_time);
   return dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, key, kl, val, 16);
 }
 

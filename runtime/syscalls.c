@@ -3,7 +3,8 @@
  * (the program loader checks a program's `call imm` against it; the VM
  * calls handlers through it). Nothing here is called by call.c or by the
  * handlers: the chain fetches the table once (dvm_rt_syscalls) and passes
- * it down, so the files below it never name this one. */
+ * it down, so the files below it never name this one. The names alone
+ * live in the leaf sysnames.c, for the tracer. */
 #include <string.h>
 
 #include "sys_private.h"
@@ -11,12 +12,6 @@
 /* A name on two lines is a compile error here (a repeated enumerator). */
 enum {
 #define DVM_SYSCALL(num, name, args, gas, handler, result) RT_SC_NAME_##name = num,
-#include "syscalls.def"
-#undef DVM_SYSCALL
-};
-
-static const char *const syscall_names[] = {
-#define DVM_SYSCALL(num, name, args, gas, handler, result) [num] = #name,
 #include "syscalls.def"
 #undef DVM_SYSCALL
 };
@@ -31,7 +26,7 @@ static const dvm_vm_syscall_fn syscall_fns[] = {
  * the lines of syscalls.def only then. A number on two lines is a compile
  * error too (-Woverride-init, in -Wextra), and tests/runtime/syscall_table.c
  * checks every entry. */
-_Static_assert(sizeof syscall_names / sizeof *syscall_names ==
+_Static_assert(sizeof syscall_fns / sizeof *syscall_fns ==
                  0
 #define DVM_SYSCALL(num, name, args, gas, handler, result) + 1
 #include "syscalls.def"
@@ -40,12 +35,12 @@ _Static_assert(sizeof syscall_names / sizeof *syscall_names ==
                "syscalls.def: numbers must run 1, 2, 3, ... without a gap");
 
 static const dvm_vm_syscall_table syscall_table = {
-  sizeof syscall_names / sizeof *syscall_names, syscall_names, syscall_fns};
+  sizeof syscall_fns / sizeof *syscall_fns, rt_syscall_names, syscall_fns};
 
 const dvm_vm_syscall_table *dvm_rt_syscalls(void) { return &syscall_table; }
 
 int dvm_rt_syscall_number(const char *name) {
   for (uint32_t i = 0; i < syscall_table.count; i++)
-    if (syscall_names[i] && !strcmp(syscall_names[i], name)) return (int)i;
+    if (rt_syscall_names[i] && !strcmp(rt_syscall_names[i], name)) return (int)i;
   return -1;
 }

@@ -1,6 +1,7 @@
 /* lthash.c — the homomorphic lattice hash of spec/state.md §4 and its
  * parallel delta. Integer arithmetic only; the sum is lane-wise addition
  * mod 2^16, so it is commutative and the thread split cannot change it. */
+#include "base.h"
 #include "state.h"
 
 #include <pthread.h>
@@ -10,13 +11,6 @@
 /* Domain separation tag, hashed first (19 ASCII bytes, no terminator). */
 static const char lthash_domain[] = "dvm-state-lthash-v1";
 #define LTHASH_DOMAIN_LEN (sizeof lthash_domain - 1u)
-
-static void put_u32le(uint8_t b[4], uint32_t x) {
-  b[0] = (uint8_t)x;
-  b[1] = (uint8_t)(x >> 8);
-  b[2] = (uint8_t)(x >> 16);
-  b[3] = (uint8_t)(x >> 24);
-}
 
 void dvm_state_lthash_element(dvm_state_lthash *out, unsigned table, const void *key,
                            size_t klen, const void *val, size_t vlen) {
@@ -33,10 +27,10 @@ void dvm_state_lthash_element(dvm_state_lthash *out, unsigned table, const void 
   crypto_generichash_init(&st, NULL, 0, sizeof seed);
   crypto_generichash_update(&st, (const uint8_t *)lthash_domain, LTHASH_DOMAIN_LEN);
   crypto_generichash_update(&st, &t, 1);
-  put_u32le(b, (uint32_t)klen);
+  dvm_le_put32(b, (uint32_t)klen);
   crypto_generichash_update(&st, b, 4);
   if (klen) crypto_generichash_update(&st, key, klen);
-  put_u32le(b, (uint32_t)vlen);
+  dvm_le_put32(b, (uint32_t)vlen);
   crypto_generichash_update(&st, b, 4);
   if (vlen) crypto_generichash_update(&st, val, vlen);
   crypto_generichash_final(&st, seed, sizeof seed);
@@ -49,7 +43,7 @@ void dvm_state_lthash_element(dvm_state_lthash *out, unsigned table, const void 
 #else
   crypto_stream_chacha20_ietf(stream, sizeof stream, nonce, seed);
   for (unsigned i = 0; i < DVM_STATE_LTHASH_LANES; i++)
-    out->lane[i] = (uint16_t)(stream[2 * i] | (unsigned)stream[2 * i + 1] << 8);
+    out->lane[i] = dvm_le_get16(stream + 2 * i);
 #endif
 }
 
@@ -66,15 +60,13 @@ void dvm_state_lthash_sub(dvm_state_lthash *acc, const dvm_state_lthash *x) {
 }
 
 void dvm_state_lthash_encode(const dvm_state_lthash *h, uint8_t out[DVM_STATE_LTHASH_BYTES]) {
-  for (unsigned i = 0; i < DVM_STATE_LTHASH_LANES; i++) {
-    out[2 * i] = (uint8_t)h->lane[i];
-    out[2 * i + 1] = (uint8_t)(h->lane[i] >> 8);
-  }
+  _Static_assert(DVM_STATE_LTHASH_BYTES == 2 * DVM_STATE_LTHASH_LANES, "16-bit lanes, LE");
+  for (unsigned i = 0; i < DVM_STATE_LTHASH_LANES; i++) dvm_le_put16(out + 2 * i, h->lane[i]);
 }
 
 void dvm_state_lthash_decode(dvm_state_lthash *h, const uint8_t in[DVM_STATE_LTHASH_BYTES]) {
   for (unsigned i = 0; i < DVM_STATE_LTHASH_LANES; i++)
-    h->lane[i] = (uint16_t)(in[2 * i] | (unsigned)in[2 * i + 1] << 8);
+    h->lane[i] = dvm_le_get16(in + 2 * i);
 }
 
 void dvm_state_lthash_root(const dvm_state_lthash *h, uint8_t root[DVM_STATE_ROOT_BYTES]) {

@@ -59,8 +59,9 @@ extern "C" {
 #define DVM_STATE_META_FORMAT "dvm.state.format" /* u32 little-endian, = 1 */
 
 /* ------------------------------------------------------------------ */
-/* One error space for the state layer: -200..-299, never clashing with
- * errno values, LMDB codes (-30800..) or other dvm_ layers. */
+/* The state layer's codes: -201..-299 of the one error space
+ * (spec/errors.md, base/errors.def), never clashing with errno values,
+ * LMDB codes (-30800..) or other dvm_ layers. */
 
 typedef enum dvm_state_err {
   DVM_STATE_OK = 0,
@@ -80,7 +81,8 @@ typedef enum dvm_state_err {
 /* libsodium must be initialised (sodium_init) before the dvm_state_lthash_
  * functions are used on their own; dvm_state_store_open does it. */
 
-/* Static string naming `code` (any int; unknown codes get a generic text). */
+/* Same as dvm_strerror() (base.h): "NAME: message" for any code of any
+ * library; static storage, never NULL. */
 const char *dvm_state_strerror(int code);
 
 /* A byte string somebody else owns; see each function for its lifetime. */
@@ -138,6 +140,8 @@ typedef struct dvm_state_store_opts {
   size_t map_size_initial; /* bytes; default 64 MiB; rounded up by LMDB to pages */
   size_t map_size_max;     /* growth stops here (ERR_MAPFULL); default 1 TiB */
   unsigned threads;        /* lattice worker threads; 0 = online cores */
+  int no_sync;             /* a throwaway store (replay's fresh state): commits do not
+                            * fsync (LMDB MDB_NOSYNC); a crash may lose or corrupt it */
 } dvm_state_store_opts;
 
 /* Fill `o` with the defaults above. */

@@ -186,10 +186,6 @@ static void write_tree(write_ctx *x, const ov_node *t) {
   }
 }
 
-static void put_u64le(uint8_t b[8], uint64_t v) {
-  for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* One attempt at the write transaction. Returns an LMDB code (0 = committed)
  * and sets x->what/x->table for the message. */
 static int write_block(write_ctx *x, const dvm_state_overlay *ov, const dvm_state_record *rec,
@@ -214,7 +210,7 @@ static int write_block(write_ctx *x, const dvm_state_overlay *ov, const dvm_stat
   }
   if (!x->mrc) {
     uint8_t hb[8], enc[DVM_STATE_LTHASH_BYTES];
-    put_u64le(hb, height);
+    dvm_le_put64(hb, height);
     dvm_state_lthash_encode(sum, enc);
     const struct {
       const char *k;

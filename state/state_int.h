@@ -4,6 +4,7 @@
 #ifndef DVM_STATE_INT_H
 #define DVM_STATE_INT_H
 
+#include "base.h"
 #include "state.h"
 
 #include <lmdb.h>

@@ -10,23 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *dvm_state_strerror(int code) {
-  switch (code) {
-  case DVM_STATE_OK: return "ok";
-  case DVM_STATE_NOTFOUND: return "not found";
-  case DVM_STATE_ERR_ARG: return "invalid argument";
-  case DVM_STATE_ERR_NOMEM: return "out of memory";
-  case DVM_STATE_ERR_SIZE: return "key or value length out of range";
-  case DVM_STATE_ERR_LMDB: return "LMDB failure";
-  case DVM_STATE_ERR_FAILED: return "store failed earlier; reset it before writing";
-  case DVM_STATE_ERR_CORRUPT: return "stored state metadata corrupt or root mismatch";
-  case DVM_STATE_ERR_HEIGHT: return "block height is not the next one";
-  case DVM_STATE_ERR_BUSY: return "busy: the store has an overlay, or map growth waited for views";
-  case DVM_STATE_ERR_MAPFULL: return "LMDB map full at its maximum size";
-  case DVM_STATE_ERR_THREAD: return "cannot start a worker thread";
-  default: return "unknown state error";
-  }
-}
+const char *dvm_state_strerror(int code) { return dvm_strerror(code); }
 
 const char *dvm_state_store_errmsg(const dvm_state_store *s) { return s->errmsg; }
 
@@ -36,12 +20,7 @@ void dvm_state_store_opts_default(dvm_state_store_opts *o) {
   o->map_size_initial = (size_t)64 << 20;
   o->map_size_max = sizeof(size_t) >= 8 ? (size_t)1 << 40 : (size_t)1 << 30;
   o->threads = 0;
-}
-
-static uint64_t get_u64le(const uint8_t *b) {
-  uint64_t x = 0;
-  for (int i = 7; i >= 0; i--) x = x << 8 | b[i];
-  return x;
+  o->no_sync = 0;
 }
 
 static MDB_val mval(const void *p, size_t n) {
@@ -70,7 +49,7 @@ int dvm_state__meta_read(dvm_state_store *s, MDB_txn *txn, uint64_t *height, uin
   if (vh.mv_size != 8 || vr.mv_size != DVM_STATE_ROOT_BYTES || vs.mv_size != DVM_STATE_LTHASH_BYTES)
     return DVM_STATE_ERR_CORRUPT;
   uint8_t check[DVM_STATE_ROOT_BYTES];
-  *height = get_u64le(vh.mv_data);
+  *height = dvm_le_get64(vh.mv_data);
   dvm_state_lthash_decode(sum, vs.mv_data);
   dvm_state_lthash_root(sum, check);
   if (memcmp(check, vr.mv_data, sizeof check)) return DVM_STATE_ERR_CORRUPT;
@@ -148,9 +127,10 @@ int dvm_state_store_open(const char *dir, const dvm_state_store_opts *opts, dvm_
   what = "mdb_env_set_mapsize";
   if ((rc = mdb_env_set_mapsize(s->env, s->opts.map_size_initial))) goto lmdb_fail;
   /* MDB_NOTLS: read txns are not tied to threads (the writer holds its
-   * snapshot while it writes). Sync on commit stays on: durability. */
+   * snapshot while it writes). Sync on commit stays on (durability) unless
+   * the store is a throwaway one (no_sync). */
   what = "mdb_env_open";
-  if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS, 0600))) goto lmdb_fail;
+  if ((rc = mdb_env_open(s->env, dir, MDB_NOTLS | (s->opts.no_sync ? MDB_NOSYNC : 0), 0600))) goto lmdb_fail;
 
   /* Free reader slots of processes that died (kill -9) so they pin no pages. */
   int dead = 0;

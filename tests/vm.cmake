@@ -28,3 +28,16 @@ add_test(NAME vm_diff COMMAND test_diff 20000)
 
 add_test(NAME vm_cli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/vm/cli_test.sh $<TARGET_FILE:dvm>
                              ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests)
+
+# The pre-decoder's steps (decode, block gas, fusion) and the verifier
+# alone, white-box through vm_private.h.
+add_executable(test_predecode ${CMAKE_CURRENT_LIST_DIR}/vm/test_predecode.c)
+target_link_libraries(test_predecode PRIVATE dvm_vm)
+add_test(NAME vm_predecode COMMAND test_predecode)
+
+# dvm-bpf-plugin under the conformance runner's own protocol (PLUGIN MEM
+# OPTIONS, program hex on stdin), on every file of the suite, both interpreters.
+add_executable(plugin_proto ${CMAKE_CURRENT_LIST_DIR}/vm/plugin_proto.c)
+target_link_libraries(plugin_proto PRIVATE dvm_asm dvm_base dvm_bpf_data)
+add_test(NAME vm_plugin_proto
+  COMMAND plugin_proto $<TARGET_FILE:dvm-bpf-plugin> ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests)

@@ -12,7 +12,7 @@ void dvm_tx_hash_list(const char *domain, const uint8_t (*hashes)[DVM_HASH_BYTES
   crypto_generichash_state st;
   uint8_t le[4];
   dvm_tx_sodium_init();
-  dvm_st32(le, (uint32_t)n);
+  dvm_le_put32(le, (uint32_t)n);
   crypto_generichash_init(&st, NULL, 0, DVM_HASH_BYTES);
   crypto_generichash_update(&st, (const unsigned char *)domain, strlen(domain));
   crypto_generichash_update(&st, le, 4);
@@ -29,11 +29,11 @@ _Static_assert(DVM_BLOCK_HEADER_BYTES == 145, "header layout: 1+8+32+8+32+32+32"
 void dvm_tx_block_header_encode(const dvm_tx_block_header *h, uint8_t out[DVM_BLOCK_HEADER_BYTES]) {
   uint8_t *p = out;
   *p++ = h->version;
-  dvm_st64(p, h->height);
+  dvm_le_put64(p, h->height);
   p += 8;
   memcpy(p, h->parent, 32);
   p += 32;
-  dvm_st64(p, h->time);
+  dvm_le_put64(p, h->time);
   p += 8;
   memcpy(p, h->tx_root, 32);
   p += 32;
@@ -52,9 +52,9 @@ static int parse_header(dvm_rd *r, dvm_tx_block_header *h) {
   if (h->version != DVM_BLOCK_VERSION)
     return dvm_rd_fail(r, r->off, DVM_TX_ERR_VERSION, "block version %u (want %u)", h->version,
                        DVM_BLOCK_VERSION);
-  h->height = dvm_ld64(p + 1);
+  h->height = dvm_le_get64(p + 1);
   memcpy(h->parent, p + 9, 32);
-  h->time = dvm_ld64(p + 41);
+  h->time = dvm_le_get64(p + 41);
   memcpy(h->tx_root, p + 49, 32);
   memcpy(h->state_root, p + 81, 32);
   memcpy(h->receipts_root, p + 113, 32);
@@ -104,7 +104,7 @@ int dvm_tx_block_decode(const uint8_t *buf, size_t len, dvm_tx_block *b, char *e
   size_t at = r.off;
   rc = dvm_rd_need(&r, 4, "tx_count");
   if (rc) return rc;
-  uint32_t n = dvm_ld32(r.p + r.off);
+  uint32_t n = dvm_le_get32(r.p + r.off);
   r.off += 4;
   if (n > DVM_BLOCK_MAX_TXS)
     return dvm_rd_fail(&r, at, DVM_TX_ERR_LIMIT, "tx_count %u above %u", n, DVM_BLOCK_MAX_TXS);
@@ -130,7 +130,7 @@ int dvm_tx_block_decode(const uint8_t *buf, size_t len, dvm_tx_block *b, char *e
     at = r.off;
     rc = dvm_rd_need(&r, 4, "tx %u length", i);
     if (rc) goto fail;
-    uint32_t tl = dvm_ld32(r.p + r.off);
+    uint32_t tl = dvm_le_get32(r.p + r.off);
     r.off += 4;
     if (tl > DVM_TX_MAX_BYTES) {
       rc = dvm_rd_fail(&r, at, DVM_TX_ERR_LIMIT, "tx %u length %u above %u", i, tl,
@@ -193,34 +193,4 @@ int dvm_tx_block_encode(const dvm_tx_block_header *h, const uint8_t *const *txs,
   *out = buf;
   *out_len = total;
   return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Hex (lowercase out; either case in). */
-
-void dvm_hex_encode(const uint8_t *in, size_t n, char *out) {
-  static const char digits[] = "0123456789abcdef";
-  for (size_t i = 0; i < n; i++) {
-    out[2 * i] = digits[in[i] >> 4];
-    out[2 * i + 1] = digits[in[i] & 15];
-  }
-  out[2 * n] = 0;
-}
-
-static int hex_val(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-int dvm_hex_decode(const char *in, uint8_t *out, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    int hi = hex_val(in[2 * i]);
-    if (hi < 0) return -1;
-    int lo = hex_val(in[2 * i + 1]);
-    if (lo < 0) return -1;
-    out[i] = (uint8_t)(hi << 4 | lo);
-  }
-  return in[2 * n] == 0 ? 0 : -1;
 }

@@ -53,7 +53,10 @@ static int check_keys(gctx *c, json_t *obj, const char *path, const char *const 
   return 0;
 }
 
+/* *out is 0 on failure: every path defines it (gcc -O2/-O3 cannot see
+ * that a failure returns non-zero and warns maybe-uninitialized). */
 static int get_uint(gctx *c, json_t *v, const char *path, json_int_t max, json_int_t *out) {
+  *out = 0;
   if (!json_is_integer(v)) return gfail(c, path, "not an integer");
   json_int_t x = json_integer_value(v);
   if (x < 0 || x > max) return gfail(c, path, "%lld out of range 0..%lld", (long long)x, (long long)max);
@@ -116,8 +119,11 @@ static int ref_same(const ref *a, const ref *b) {
 
 /* Sorted refs: the earliest (in file order) element equal to an earlier
  * one; returns 1 with *dup and *first, or 0 when all are distinct. */
+/* 1 and the smallest duplicate's index (and its first occurrence), or 0
+ * (*dup = *first = 0). r is sorted by ref_cmp. */
 static int find_dup(const ref *r, uint32_t n, uint32_t *dup, uint32_t *first) {
   int found = 0;
+  *dup = *first = 0;
   uint32_t start = 0;
   for (uint32_t i = 1; i < n; i++) {
     if (!ref_same(&r[i], &r[start])) {

@@ -84,12 +84,12 @@ int dvm_tx_receipt_decode(const uint8_t *buf, size_t len, dvm_tx_receipt *r, cha
   if ((rc = need(&d, 32, "tx id"))) return rc;
   memcpy(r->tx_id, buf, 32);
   d.off = 32;
-  TAKE(r->height, 8, "height", dvm_ld64);
-  TAKE(r->index, 4, "index", dvm_ld32);
+  TAKE(r->height, 8, "height", dvm_le_get64);
+  TAKE(r->index, 4, "index", dvm_le_get32);
   TAKE(r->kind, 1, "kind", U8);
   TAKE(r->status, 1, "status", U8);
-  TAKE(r->gas_used, 8, "gas used", dvm_ld64);
-  TAKE(r->fee, 8, "fee", dvm_ld64);
+  TAKE(r->gas_used, 8, "gas used", dvm_le_get64);
+  TAKE(r->fee, 8, "fee", dvm_le_get64);
   TAKE(r->has_contract, 1, "has contract", U8);
   if (r->has_contract > 1) {
     rc = dvm_rd_fail(&d, d.off - 1, DVM_TX_ERR_FIELD, "has contract is %u, not 0 or 1", r->has_contract);
@@ -100,7 +100,7 @@ int dvm_tx_receipt_decode(const uint8_t *buf, size_t len, dvm_tx_receipt *r, cha
     memcpy(r->contract, buf + d.off, 32);
     d.off += 32;
   }
-  TAKE(r->ncalls, 2, "entry count", dvm_ld16);
+  TAKE(r->ncalls, 2, "entry count", dvm_le_get16);
   r->calls = calloc(r->ncalls ? r->ncalls : 1, sizeof *r->calls);
   if (!r->calls) {
     rc = DVM_TX_ERR_NOMEM;
@@ -111,16 +111,16 @@ int dvm_tx_receipt_decode(const uint8_t *buf, size_t len, dvm_tx_receipt *r, cha
     uint32_t detail;
     TAKE(c->status, 1, "entry status", U8);
     TAKE(c->trap, 1, "entry trap", U8);
-    TAKE(c->pc, 4, "entry pc", dvm_ld32);
-    TAKE(detail, 4, "entry detail", dvm_ld32);
+    TAKE(c->pc, 4, "entry pc", dvm_le_get32);
+    TAKE(detail, 4, "entry detail", dvm_le_get32);
     c->detail = (int32_t)detail;
-    TAKE(c->gas_used, 8, "entry gas used", dvm_ld64);
-    TAKE(c->r0, 8, "entry r0", dvm_ld64);
-    TAKE(c->ret_len, 4, "return length", dvm_ld32);
+    TAKE(c->gas_used, 8, "entry gas used", dvm_le_get64);
+    TAKE(c->r0, 8, "entry r0", dvm_le_get64);
+    TAKE(c->ret_len, 4, "return length", dvm_le_get32);
     if ((rc = need(&d, c->ret_len, "return data"))) goto fail;
     c->ret = buf + d.off;
     d.off += c->ret_len;
-    TAKE(c->nlogs, 2, "log count", dvm_ld16);
+    TAKE(c->nlogs, 2, "log count", dvm_le_get16);
     c->logs = calloc(c->nlogs ? c->nlogs : 1, sizeof *c->logs);
     if (!c->logs) {
       rc = DVM_TX_ERR_NOMEM;
@@ -139,7 +139,7 @@ int dvm_tx_receipt_decode(const uint8_t *buf, size_t len, dvm_tx_receipt *r, cha
       if ((rc = need(&d, 32u * l->ntopics, "log topics"))) goto fail;
       l->topics = buf + d.off;
       d.off += 32u * l->ntopics;
-      TAKE(l->data_len, 4, "log data length", dvm_ld32);
+      TAKE(l->data_len, 4, "log data length", dvm_le_get32);
       if ((rc = need(&d, l->data_len, "log data"))) goto fail;
       l->data = buf + d.off;
       d.off += l->data_len;

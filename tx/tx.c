@@ -1,6 +1,7 @@
 /* tx.c — transactions: canonical decoding, encoding and signing, signature
  * verification (serial and on all cores), contract addresses.
  * Normative text: spec/tx.md §1-§4. */
+#include <assert.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -66,21 +67,7 @@ int dvm_rd_need(dvm_rd *r, size_t n, const char *what, ...) {
                      r->len - r->off);
 }
 
-const char *dvm_tx_strerror(int code) {
-  switch (code) {
-  case DVM_TX_OK: return "ok";
-  case DVM_TX_ERR_TRUNCATED: return "truncated encoding";
-  case DVM_TX_ERR_TRAILING: return "trailing bytes after the encoding";
-  case DVM_TX_ERR_VERSION: return "unknown version";
-  case DVM_TX_ERR_KIND: return "unknown kind";
-  case DVM_TX_ERR_LIMIT: return "count or size above its cap";
-  case DVM_TX_ERR_FIELD: return "field out of range (non-canonical)";
-  case DVM_TX_ERR_SIG: return "signature does not verify";
-  case DVM_TX_ERR_NOMEM: return "out of memory";
-  case DVM_TX_ERR_JSON: return "malformed genesis";
-  default: return "unknown error";
-  }
-}
+const char *dvm_tx_strerror(int code) { return dvm_strerror(code); }
 
 /* ------------------------------------------------------------------ */
 /* Decoding. Every field is read through these; each names its field. */
@@ -91,19 +78,27 @@ const char *dvm_tx_strerror(int code) {
     if (rc_) return rc_;                                                                           \
   } while (0)
 
-static uint8_t rd_u8(dvm_rd *r) { return r->p[r->off++]; }
+/* The readers take what a NEED before them proved is there: off never
+ * passes len (asserted in a debug build). */
+static uint8_t rd_u8(dvm_rd *r) {
+  assert(r->len - r->off >= 1 && r->off <= r->len);
+  return r->p[r->off++];
+}
 static uint16_t rd_u16(dvm_rd *r) {
-  uint16_t v = dvm_ld16(r->p + r->off);
+  assert(r->len - r->off >= 2 && r->off <= r->len);
+  uint16_t v = dvm_le_get16(r->p + r->off);
   r->off += 2;
   return v;
 }
 static uint32_t rd_u32(dvm_rd *r) {
-  uint32_t v = dvm_ld32(r->p + r->off);
+  assert(r->len - r->off >= 4 && r->off <= r->len);
+  uint32_t v = dvm_le_get32(r->p + r->off);
   r->off += 4;
   return v;
 }
 static uint64_t rd_u64(dvm_rd *r) {
-  uint64_t v = dvm_ld64(r->p + r->off);
+  assert(r->len - r->off >= 8 && r->off <= r->len);
+  uint64_t v = dvm_le_get64(r->p + r->off);
   r->off += 8;
   return v;
 }
@@ -567,6 +562,6 @@ int dvm_tx_verify_batch(const dvm_tx *const *txs, size_t n, unsigned threads, ui
 void dvm_tx_contract_address(const uint8_t deployer[DVM_ADDR_BYTES], uint64_t nonce,
                           uint8_t out[DVM_ADDR_BYTES]) {
   uint8_t le[8];
-  dvm_st64(le, nonce);
+  dvm_le_put64(le, nonce);
   dvm_tx_hash2(DVM_DOMAIN_CONTRACT, deployer, DVM_ADDR_BYTES, le, 8, out);
 }

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base.h" /* dvm_hex_*, dvm_le_*, dvm_strerror */
+
 #define DVM_TX_VERSION 1u
 #define DVM_BLOCK_VERSION 1u
 
@@ -296,8 +298,5 @@ typedef struct dvm_tx_genesis {
 int dvm_tx_genesis_parse(const char *json, size_t len, dvm_tx_genesis *g, char *err, size_t errlen);
 void dvm_tx_genesis_free(dvm_tx_genesis *g);
 
-/* Hex helpers (lowercase out; in accepts either case). */
-void dvm_hex_encode(const uint8_t *in, size_t n, char *out /* 2n+1 */);
-int dvm_hex_decode(const char *in, uint8_t *out, size_t n); /* exactly 2n digits: 0 or -1 */
 
 #endif

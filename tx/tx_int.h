@@ -1,6 +1,6 @@
 /* tx_int.h — helpers shared by tx.c, block_codec.c and genesis.c (private
- * to the dvm_tx library): little-endian access, a bounds-checked reader, a
- * counting writer, domain-separated BLAKE2b-256, error formatting. */
+ * to the dvm_tx library): a bounds-checked reader, a counting writer
+ * (little-endian through base.h), domain-separated BLAKE2b-256, error formatting. */
 #ifndef DVM_TX_INT_H
 #define DVM_TX_INT_H
 
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base.h"
 #include "tx.h"
 
 /* The smallest possible transaction: a SYSTEM/PARAM update with one 1-byte
@@ -20,24 +21,6 @@
 #define DVM_TX_MIN_CALL_BYTES 47u   /* 32 + 1 + 1 + 4 + 8 + 1 */
 #define DVM_TX_ORACLE_BYTES 20u     /* 4 + 8 + 8 */
 #define DVM_TX_MIN_PARAM_BYTES 4u   /* 1 + 1 + 2 */
-
-static inline uint16_t dvm_ld16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static inline uint32_t dvm_ld32(const uint8_t *p) {
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-static inline uint64_t dvm_ld64(const uint8_t *p) {
-  return (uint64_t)dvm_ld32(p) | ((uint64_t)dvm_ld32(p + 4) << 32);
-}
-static inline void dvm_st16(uint8_t *p, uint16_t v) {
-  p[0] = (uint8_t)v;
-  p[1] = (uint8_t)(v >> 8);
-}
-static inline void dvm_st32(uint8_t *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-static inline void dvm_st64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* A reader over untrusted bytes. Every take is bounds-checked; the first
  * failure writes "<what> at byte <off>: ..." into err and returns the code. */
@@ -69,17 +52,17 @@ static inline void dvm_wr_bytes(dvm_wr *w, const void *src, size_t n) {
 static inline void dvm_wr_u8(dvm_wr *w, uint8_t v) { dvm_wr_bytes(w, &v, 1); }
 static inline void dvm_wr_u16(dvm_wr *w, uint16_t v) {
   uint8_t b[2];
-  dvm_st16(b, v);
+  dvm_le_put16(b, v);
   dvm_wr_bytes(w, b, 2);
 }
 static inline void dvm_wr_u32(dvm_wr *w, uint32_t v) {
   uint8_t b[4];
-  dvm_st32(b, v);
+  dvm_le_put32(b, v);
   dvm_wr_bytes(w, b, 4);
 }
 static inline void dvm_wr_u64(dvm_wr *w, uint64_t v) {
   uint8_t b[8];
-  dvm_st64(b, v);
+  dvm_le_put64(b, v);
   dvm_wr_bytes(w, b, 8);
 }
 

@@ -1,6 +1,6 @@
 /* interp_fast.c — the fast interpreter.
  *
- * Runs the pre-decoded program (verify.c) with computed-goto dispatch: one
+ * Runs the pre-decoded program (predecode.c) with computed-goto dispatch: one
  * label per line of isa.def. Gas is charged per basic block on entry: a
  * leader's `entry` dispatches to CHARGE, which takes the block's whole cost
  * and then runs its first instruction; jumps charge their target inline.

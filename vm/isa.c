@@ -71,12 +71,13 @@ void dvm_vm_insn_encode(const dvm_vm_insn *insn, uint8_t out[8]) {
 
 const char *dvm_vm_strerror(int code) {
   switch (code) {
+  /* the texts of base/errors.def, word for word (test base_errors) */
   case DVM_VM_OK: return "ok";
-  case DVM_VM_ERR_ARG: return "invalid argument";
-  case DVM_VM_ERR_NOMEM: return "out of memory";
-  case DVM_VM_ERR_CONTAINER: return "malformed container";
-  case DVM_VM_ERR_VERIFY: return "program rejected by the verifier";
-  default: return "unknown error";
+  case DVM_VM_ERR_ARG: return "DVM_VM_ERR_ARG: invalid argument (a documented precondition was broken)";
+  case DVM_VM_ERR_NOMEM: return "DVM_VM_ERR_NOMEM: out of memory; nothing was changed";
+  case DVM_VM_ERR_CONTAINER: return "DVM_VM_ERR_CONTAINER: malformed container";
+  case DVM_VM_ERR_VERIFY: return "DVM_VM_ERR_VERIFY: program rejected by the verifier";
+  default: return "unknown error code (not in base/errors.def)";
   }
 }
 

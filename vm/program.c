@@ -1,4 +1,5 @@
-/* program.c — loading: verify, pre-decode, keep an immutable copy. */
+/* program.c — loading: verify (verify.c), pre-decode (predecode.c), keep
+ * an immutable copy. */
 #include "vm_private.h"
 
 #include <stdio.h>
@@ -42,8 +43,8 @@ int dvm_vm_program_load(dvm_vm_program **out, const uint8_t *code, size_t code_l
   if (export_count > DVM_VM_MAX_EXPORTS) return fail(err, DVM_VM_ERR_ARG, "too many exports");
   if (code_len % 8 || code_len == 0 || code_len / 8 > DVM_VM_MAX_CODE_SLOTS ||
       rodata_len > DVM_VM_MAX_RODATA)
-    /* The verifier words the size rules before it needs a decode buffer. */
-    return dvm_vm_verify(code, code_len, rodata_len, NULL, 0, syscalls, NULL, err);
+    /* The verifier words the size rules, before anything is allocated. */
+    return dvm_vm_verify(code, code_len, rodata_len, NULL, 0, syscalls, err);
 
   p = calloc(1, sizeof *p);
   if (!p) return fail(err, DVM_VM_ERR_NOMEM, "out of memory");
@@ -65,7 +66,11 @@ int dvm_vm_program_load(dvm_vm_program **out, const uint8_t *code, size_t code_l
   qsort(p->exports, export_count, sizeof *p->exports, export_cmp);
   p->syscalls = syscalls;
 
-  rc = dvm_vm_verify(p->code, code_len, rodata_len, p->exports, export_count, syscalls, p->dcode, err);
+  rc = dvm_vm_verify(p->code, code_len, rodata_len, p->exports, export_count, syscalls, err);
+  if (rc == DVM_VM_OK) {
+    rc = dvm_vm_predecode(p->code, p->slots, p->exports, export_count, p->dcode);
+    if (rc != DVM_VM_OK) fail(err, rc, "out of memory");
+  }
   if (rc != DVM_VM_OK) {
     dvm_vm_program_free(p);
     return rc;

@@ -1,22 +1,21 @@
-/* verify.c — the verifier (spec/verifier.md).
+/* verify.c — the verifier (spec/verifier.md): rules only.
  *
  * One pass over the instructions checks every rule that concerns a single
- * instruction and pre-decodes it; a second loop over the recorded branch
- * targets checks that none lands in the middle of an lddw (a forward
- * target is only known to be bad once the pass has reached it). Then the
- * basic blocks are measured for the fast interpreter's per-block gas.
- * Linear time and memory; no path exploration: memory safety is enforced
- * at run time by the bounds check of every access, not proven here. */
+ * instruction and notes the second slots of lddw; a second pass checks that
+ * no jump or call lands in one (a forward target is only known to be bad
+ * once the first pass has reached it); then the last instruction and the
+ * entry points. The first broken rule, in that order and by rising pc,
+ * is the one reported. Linear time and memory; no path exploration: memory
+ * safety is enforced at run time by the bounds check of every access, not
+ * proven here. Building what the fast interpreter runs (decoding, block
+ * gas, fusion) is predecode.c's job, on code this file accepted. */
 #include "vm_private.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#define K_LDDW_HI 0x1u /* second slot of an lddw */
-#define K_LEADER  0x2u /* first instruction of a basic block */
-#define K_ENDS    0x4u /* ends its basic block: jump, call or exit */
-#define K_BRANCH  0x8u /* has a target in dcode[].target */
 
 __attribute__((format(printf, 4, 5)))
 static int reject(dvm_vm_error *err, int rule, uint32_t pc, const char *fmt, ...) {
@@ -152,10 +151,20 @@ static int writes_dst(int fmt) {
          fmt == DVM_FMT_ENDIAN || fmt == DVM_FMT_LDDW || fmt == DVM_FMT_LDX;
 }
 
+/* The target slot of a jump or local call (any int64: not yet checked). */
+static int64_t branch_target(const dvm_vm_isa_entry *e, const dvm_vm_insn *in, uint32_t pc) {
+  int64_t rel = e->fmt == DVM_FMT_JA32 || e->fmt == DVM_FMT_CALL_LOCAL ? in->imm : in->off;
+  return (int64_t)pc + 1 + rel;
+}
+
+static int is_branch(int fmt) {
+  return fmt == DVM_FMT_JA || fmt == DVM_FMT_JA32 || fmt == DVM_FMT_JMP_IMM ||
+         fmt == DVM_FMT_JMP_REG || fmt == DVM_FMT_CALL_LOCAL;
+}
+
 int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
                   const dvm_vm_export *exports, uint32_t export_count,
-                  const dvm_vm_syscall_table *syscalls, dvm_vm_dinsn *dcode,
-                  dvm_vm_error *err) {
+                  const dvm_vm_syscall_table *syscalls, dvm_vm_error *err) {
   if (code_len % 8)
     return reject(err, DVM_VERR_SIZE, UINT32_MAX, "code is %zu bytes, not a multiple of 8", code_len);
   if (code_len == 0) return reject(err, DVM_VERR_EMPTY, UINT32_MAX, "program has no instructions");
@@ -165,12 +174,11 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
   if (rodata_len > DVM_VM_MAX_RODATA)
     return reject(err, DVM_VERR_RODATA_TOO_LONG, UINT32_MAX,
                   "read-only data is %zu bytes, more than %u", rodata_len, DVM_VM_MAX_RODATA);
-  if (!dcode) return reject(err, DVM_VERR_NONE, UINT32_MAX, "internal: no decode buffer");
 
-  uint32_t slots = (uint32_t)(code_len / 8);
-  uint8_t *kind = calloc(slots, 1);
+  uint32_t slots = (uint32_t)(code_len / 8); /* 1..DVM_VM_MAX_CODE_SLOTS */
+  uint8_t *lddw_hi = calloc(slots, 1);       /* 1: second slot of an lddw */
   int rc = DVM_VM_OK;
-  if (!kind) {
+  if (!lddw_hi) {
     if (err) {
       err->code = DVM_VM_ERR_NOMEM;
       err->rule = DVM_VERR_NONE;
@@ -180,7 +188,7 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
     return DVM_VM_ERR_NOMEM;
   }
 
-  /* Pass: every single-instruction rule, and pre-decoding. */
+  /* Pass 1: every single-instruction rule. */
   for (uint32_t pc = 0; pc < slots; pc++) {
     dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
     unsigned dst = DVM_VM_INSN_DST(&in), src = DVM_VM_INSN_SRC(&in);
@@ -212,18 +220,7 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
       goto out;
     }
 
-    dvm_vm_dinsn *d = &dcode[pc];
-    d->op = e->id;
-    d->entry = e->id;
-    d->dst = (uint8_t)dst;
-    d->src = (uint8_t)src;
-    d->off = in.off;
-    d->cost = 0;
-    d->target = 0;
-    d->imm = (uint64_t)(int64_t)in.imm; /* ALU32/JMP32 use its low 32 bits */
-
-    switch (e->fmt) {
-    case DVM_FMT_LDDW: {
+    if (e->fmt == DVM_FMT_LDDW) {
       if (pc + 1 >= slots) {
         rc = reject(err, DVM_VERR_LDDW_TRUNCATED, pc, "lddw needs two slots but is the last instruction");
         goto out;
@@ -234,53 +231,39 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
                     "second slot of lddw must have opcode, registers and offset 0");
         goto out;
       }
-      d->imm = (uint64_t)(uint32_t)in.imm | (uint64_t)(uint32_t)hi.imm << 32;
-      dcode[pc + 1] = *d;
-      kind[pc + 1] |= K_LDDW_HI;
+      lddw_hi[pc + 1] = 1;
       pc++;
-      break;
-    }
-    case DVM_FMT_JA:
-    case DVM_FMT_JA32:
-    case DVM_FMT_JMP_IMM:
-    case DVM_FMT_JMP_REG:
-    case DVM_FMT_CALL_LOCAL: {
-      int64_t rel = e->fmt == DVM_FMT_JA32 || e->fmt == DVM_FMT_CALL_LOCAL ? in.imm : in.off;
-      int64_t t = (int64_t)pc + 1 + rel;
+    } else if (is_branch(e->fmt)) {
+      int64_t t = branch_target(e, &in, pc);
       if (t < 0 || t >= (int64_t)slots) {
         rc = reject(err, e->fmt == DVM_FMT_CALL_LOCAL ? DVM_VERR_CALL_RANGE : DVM_VERR_JUMP_RANGE, pc,
                     "%s target %lld is outside the program (0-%u)", e->name, (long long)t, slots - 1);
         goto out;
       }
-      d->target = (uint32_t)t;
-      kind[t] |= K_LEADER;
-      kind[pc] |= K_BRANCH | K_ENDS;
-      break;
-    }
-    case DVM_FMT_CALL: {
+    } else if (e->fmt == DVM_FMT_CALL) {
       uint32_t num = (uint32_t)in.imm;
       if (!syscalls || num >= syscalls->count || !syscalls->names[num]) {
         rc = reject(err, DVM_VERR_SYSCALL, pc, "syscall %u is not in the syscall table", num);
         goto out;
       }
-      kind[pc] |= K_ENDS;
-      break;
-    }
-    case DVM_FMT_EXIT:
-      kind[pc] |= K_ENDS;
-      break;
-    default:
-      break;
     }
   }
 
-  /* Branch targets: never into the second slot of an lddw. */
+  /* Pass 2: branch targets (in range after pass 1) never land in the
+   * second slot of an lddw. */
   for (uint32_t pc = 0; pc < slots; pc++) {
-    if ((kind[pc] & K_BRANCH) && (kind[dcode[pc].target] & K_LDDW_HI)) {
-      int call = dcode[pc].op == DVM_OP_CALL_LOCAL;
+    if (lddw_hi[pc]) continue;
+    dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
+    const dvm_vm_isa_entry *e = dvm_vm_isa_lookup(&in);
+    assert(e != NULL); /* pass 1 accepted every slot that is no lddw second slot */
+    if (!is_branch(e->fmt)) continue;
+    int64_t t = branch_target(e, &in, pc);
+    assert(t >= 0 && t < (int64_t)slots);
+    if (lddw_hi[t]) {
+      int call = e->fmt == DVM_FMT_CALL_LOCAL;
       rc = reject(err, call ? DVM_VERR_CALL_RANGE : DVM_VERR_JUMP_LDDW, pc,
                   "%s target %u is the second slot of an lddw", call ? "call local" : "jump",
-                  dcode[pc].target);
+                  (uint32_t)t);
       goto out;
     }
   }
@@ -288,8 +271,9 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
   /* The program cannot run off its end: the last instruction must leave. */
   {
     uint32_t last = slots - 1;
-    uint16_t op = dcode[last].op;
-    if ((kind[last] & K_LDDW_HI) || (op != DVM_OP_EXIT && op != DVM_OP_JA && op != DVM_OP_JA32)) {
+    dvm_vm_insn in = dvm_vm_insn_decode(code, last);
+    const dvm_vm_isa_entry *e = lddw_hi[last] ? NULL : dvm_vm_isa_lookup(&in);
+    if (!e || (e->id != DVM_OP_EXIT && e->id != DVM_OP_JA && e->id != DVM_OP_JA32)) {
       rc = reject(err, DVM_VERR_FALLS_OFF, last,
                   "the last instruction must be exit or an unconditional jump");
       goto out;
@@ -297,51 +281,14 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
   }
 
   for (uint32_t i = 0; i < export_count; i++) {
-    if (exports[i].pc >= slots || (kind[exports[i].pc] & K_LDDW_HI)) {
+    if (exports[i].pc >= slots || lddw_hi[exports[i].pc]) {
       rc = reject(err, DVM_VERR_EXPORT, exports[i].pc,
                   "entry point '%s' is not an instruction of the program", exports[i].name);
       goto out;
     }
-    kind[exports[i].pc] |= K_LEADER;
-  }
-
-  /* Basic blocks: a leader starts one; a jump, call or exit ends one (the
-   * next instruction is a leader: the fall-through or the return lands
-   * there). A block's gas is its instruction count, lddw counting once. */
-  kind[0] |= K_LEADER;
-  for (uint32_t pc = 0; pc < slots; pc++)
-    if ((kind[pc] & K_ENDS) && pc + 1 < slots) kind[pc + 1] |= K_LEADER;
-  for (uint32_t pc = 0; pc < slots;) {
-    uint32_t start = pc, n = 0;
-    for (;;) {
-      n++;
-      int ends = (kind[pc] & K_ENDS) != 0;
-      pc += dcode[pc].op == DVM_OP_LDDW ? 2 : 1;
-      if (ends || pc >= slots || (kind[pc] & K_LEADER)) break;
-    }
-    dcode[start].cost = n;
-    dcode[start].entry = DVM_OP_CHARGE_;
-  }
-
-  /* Fuse `mov rD, rS` with a following 64-bit ALU op on rD of the same
-   * block (vm_private.h). A leader keeps CHARGE as its entry. */
-  for (uint32_t pc = 0; pc + 1 < slots; pc++) {
-    uint16_t f = 0;
-    if (dcode[pc].op != DVM_OP_MOV64_REG || (kind[pc + 1] & K_LEADER) ||
-        dcode[pc + 1].dst != dcode[pc].dst)
-      continue;
-    switch (dcode[pc + 1].op) {
-#define DVM_FUSE_CASE(ID) case DVM_OP_##ID: f = DVM_FOP_##ID; break;
-      DVM_FUSE_LIST(DVM_FUSE_CASE)
-#undef DVM_FUSE_CASE
-    default: break;
-    }
-    if (!f) continue;
-    dcode[pc].op = f; /* what a jump or a block's charge dispatches to */
-    if (dcode[pc].entry != DVM_OP_CHARGE_) dcode[pc].entry = f;
   }
 
 out:
-  free(kind);
+  free(lddw_hi);
   return rc;
 }

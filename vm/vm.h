@@ -1,5 +1,6 @@
 /* vm.h — DVM user mode: the eBPF instruction set, the program container,
- * the verifier, the two interpreters, the memory map and gas counting.
+ * the verifier (rules only), the pre-decoder, the two interpreters, the
+ * memory map and gas counting.
  *
  * This is the only public header of vm/. It uses libc only; the VM never
  * includes a runtime header. Normative text: spec/isa.md, spec/verifier.md,
@@ -44,15 +45,16 @@ extern "C" {
 #define DVM_VM_MAX_SYSCALLS    1024u     /* syscall numbers are 0..1023 */
 
 /* ------------------------------------------------------------------ */
-/* One error space for the VM's API (not for traps, which are results).
- * Codes are negative so they never clash with counts or errno values. */
+/* The VM's API failures (not traps, which are results): -101..-199 of the
+ * one error space (spec/errors.md, base/errors.def). Codes are negative so
+ * they never clash with counts or errno values. */
 
 typedef enum dvm_vm_err {
   DVM_VM_OK = 0,
-  DVM_VM_ERR_ARG = -1,       /* a caller broke a documented precondition */
-  DVM_VM_ERR_NOMEM = -2,     /* allocation failed; nothing was changed */
-  DVM_VM_ERR_CONTAINER = -3, /* malformed .dvm container */
-  DVM_VM_ERR_VERIFY = -4,    /* the verifier rejected the program */
+  DVM_VM_ERR_ARG = -101,       /* a caller broke a documented precondition */
+  DVM_VM_ERR_NOMEM = -102,     /* allocation failed; nothing was changed */
+  DVM_VM_ERR_CONTAINER = -103, /* malformed .dvm container */
+  DVM_VM_ERR_VERIFY = -104,    /* the verifier rejected the program */
 } dvm_vm_err;
 
 /* Verifier rejection rules, one per rule of spec/verifier.md. */
@@ -89,14 +91,21 @@ typedef struct dvm_vm_error {
   char msg[160];
 } dvm_vm_error;
 
-/* Human text for a dvm_vm_err / dvm_vm_verr; never NULL, static storage. */
+/* "NAME: message" for a dvm_vm_err, the same text as dvm_strerror() of
+ * base/ (vm/ uses libc only, so it keeps its own copy; the test base_errors
+ * checks the two agree); the rule's name for a dvm_vm_verr. Never NULL,
+ * static storage. */
 const char *dvm_vm_strerror(int code);
 const char *dvm_vm_verr_name(int rule);
 
 /* ------------------------------------------------------------------ */
 /* Instruction set (spec/isa.md, RFC 9669). One table, vm/isa.def, with one
- * line per instruction; the verifier, both interpreters, the assembler, the
- * disassembler and spec/isa.md are derived from it. */
+ * line per instruction; the verifier's opcode table, the pre-decoder's ids,
+ * the fast interpreter's dispatch, the assembler and the disassembler are
+ * derived from it, and a test checks spec/isa.md against it. The reference
+ * interpreter (interp_ref.c) shares nothing with it on purpose: it decodes
+ * the raw bytes itself, so a mistake in the table cannot hide from the
+ * differential fuzzer. */
 
 typedef struct dvm_vm_insn {
   uint8_t opcode;
@@ -354,8 +363,10 @@ int dvm_vm_exec_init(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc
 void dvm_vm_reg_set(dvm_vm_exec *vm, unsigned reg, uint64_t value);
 
 /* Run to completion with the fast (pre-decoded, computed-goto, per-block
- * gas) or the reference (switch, per-instruction gas) interpreter. Both
- * return &vm->res, identical for identical inputs. */
+ * gas) or the reference (switch over the raw bytes, per-instruction gas)
+ * interpreter. Both return &vm->res, identical for identical inputs: the
+ * differential tests and fuzzer check it, nothing enforces it by
+ * construction. */
 const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm);
 const dvm_vm_result *dvm_vm_run_ref(dvm_vm_exec *vm);
 

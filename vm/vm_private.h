@@ -103,11 +103,35 @@ struct dvm_vm_program {
   const dvm_vm_syscall_table *syscalls; /* the caller's, outlives the program */
 };
 
-/* Verify raw code; on success fill dcode (may be NULL to verify only). */
+/* verify.c: check every rule of spec/verifier.md, nothing else. 0, or
+ * DVM_VM_ERR_VERIFY with the first broken rule in *err (may be NULL), or
+ * DVM_VM_ERR_NOMEM. Reads code only. */
 int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
                   const dvm_vm_export *exports, uint32_t export_count,
-                  const dvm_vm_syscall_table *syscalls, dvm_vm_dinsn *dcode,
-                  dvm_vm_error *err);
+                  const dvm_vm_syscall_table *syscalls, dvm_vm_error *err);
+
+/* predecode.c: what the fast interpreter runs, from code dvm_vm_verify
+ * accepted (on other code the result is unspecified). `kind` is scratch,
+ * one byte per slot, carried between the steps: */
+#define DVM_VM_K_LDDW_HI 0x1u /* second slot of an lddw */
+#define DVM_VM_K_LEADER  0x2u /* first instruction of a basic block */
+#define DVM_VM_K_ENDS    0x4u /* ends its basic block: jump, call or exit */
+/* Fill dcode[0..slots) (op = entry = the isa id, cost 0, target of jumps
+ * and local calls, imm64 of lddw in both its slots) and kind (LDDW_HI,
+ * ENDS, LEADER for branch targets). */
+void dvm_vm_decode(const uint8_t *code, uint32_t slots, dvm_vm_dinsn *dcode, uint8_t *kind);
+/* Mark the remaining leaders (slot 0, entry points, after ENDS) and give
+ * each leader entry = DVM_OP_CHARGE_ and cost = its block's instruction
+ * count (lddw counts once). */
+void dvm_vm_price_blocks(dvm_vm_dinsn *dcode, uint8_t *kind, uint32_t slots,
+                         const dvm_vm_export *exports, uint32_t export_count);
+/* Fuse mov rD, rS with a following 64-bit ALU op on rD when the second is
+ * no leader: the mov's op (and its entry, unless it is CHARGE) becomes the
+ * pair's DVM_FOP_ id. */
+void dvm_vm_fuse(dvm_vm_dinsn *dcode, const uint8_t *kind, uint32_t slots);
+/* All three, with the scratch allocated here: DVM_VM_OK or DVM_VM_ERR_NOMEM. */
+int dvm_vm_predecode(const uint8_t *code, uint32_t slots, const dvm_vm_export *exports,
+                     uint32_t export_count, dvm_vm_dinsn *dcode);
 
 /* Frame bookkeeping shared by both interpreters (spec/memory.md): make
  * frame `depth` current and visible. Frames are zeroed the first time they

@@ -549,11 +549,11 @@ def phase_verify(net, ids):
         roots.add(r.stdout.split()[2])
     if len(roots) != 1:
         return result("verify", False, f"state roots at height {common} differ: {roots}")
-    have_replay = subprocess.run([ARGS.dvm, "replay", "--help"], capture_output=True).returncode == 0
+    have_replay = " replay " in subprocess.run([ARGS.dvm, "--help"], capture_output=True, text=True).stdout
     for nd in net.nodes:
         if have_replay:
-            r = subprocess.run([ARGS.dvm, "replay", nd.data], capture_output=True, text=True)
-            if r.returncode:
+            r = subprocess.run([ARGS.dvm, "replay", "--data", nd.data], capture_output=True, text=True)
+            if r.returncode or "OK" not in r.stdout + r.stderr:
                 return result("verify", False, f"dvm replay {nd.data}: {r.stdout} {r.stderr}")
         q = subprocess.run([ARGS.dvm, "query", "receipt", ids["deploy"], "--data", nd.data],
                            capture_output=True, text=True)
@@ -561,7 +561,7 @@ def phase_verify(net, ids):
         if q.returncode or h.returncode or ids["deploy"] not in q.stdout:
             return result("verify", False, f"dvm query --data {nd.data}: {q.stdout} {q.stderr} {h.stderr}")
     result("verify", True, f"{len(net.nodes)} data directories audit clean and replay block by block "
-           f"(heads {sorted(heads.values())}){' with dvm replay too' if have_replay else ''}; "
+           f"(heads {sorted(heads.values())}){', and dvm replay --data finds every block and the state equal' if have_replay else ''}; "
            f"same state root at height {common}; dvm query reads each")
 
 

@@ -214,9 +214,9 @@ static void test_hex_helpers(void) {
   CHECK(strcmp(s, "00ab7fff") == 0);
   CHECK_EQ(dvm_hex_decode("00AB7ffF", out, 4), 0);
   CHECK(memcmp(in, out, 4) == 0);
-  CHECK_EQ(dvm_hex_decode("00ab7ff", out, 4), -1);   /* short */
-  CHECK_EQ(dvm_hex_decode("00ab7fff0", out, 4), -1); /* long */
-  CHECK_EQ(dvm_hex_decode("00ab7fgf", out, 4), -1);
+  CHECK_EQ(dvm_hex_decode("00ab7ff", out, 4), DVM_BASE_ERR_HEX);   /* short */
+  CHECK_EQ(dvm_hex_decode("00ab7fff0", out, 4), DVM_BASE_ERR_HEX); /* long */
+  CHECK_EQ(dvm_hex_decode("00ab7fgf", out, 4), DVM_BASE_ERR_HEX);
   CHECK_EQ(dvm_hex_decode("", out, 0), 0);
 }
 

@@ -540,7 +540,8 @@ static void test_encode_refusals(void) {
   tx.u.deploy.code_len = DVM_TX_MAX_BYTES; /* fits the field, not the 1 MiB total */
   CHECK_EQ(dvm_tx_encode_signed(&tx, key.sk, &out, &n), DVM_TX_ERR_LIMIT);
   for (int c = DVM_TX_ERR_JSON; c <= 0; c++) CHECK(dvm_tx_strerror(c)[0] != 0);
-  CHECK(strcmp(dvm_tx_strerror(1), "unknown error") == 0);
+  CHECK(strcmp(dvm_tx_strerror(DVM_TX_ERR_SIG), "DVM_TX_ERR_SIG: signature does not verify") == 0);
+  CHECK(strcmp(dvm_tx_strerror(1), "unknown error code (not in base/errors.def)") == 0);
 }
 
 /* ---- spec/tx.md §4: the worked example, pinned ---- */

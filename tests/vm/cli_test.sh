@@ -64,11 +64,11 @@ expect "exec mem fault" 1 '{"status":"trap","trap":"mem_fault","pc":1,"gas_used"
 printf '\xb7\x00\x00\x00\x2a\x00\x00\x00\x95\x00\x00\x00\x00\x00\x00\x00' >"$T/p.bin"
 expect "exec .bin" 0 '"r0":"0x2a"' "$DVM" exec "$T/p.bin"
 
-# trace: one JSON object per executed instruction
+# trace: one JSON object per executed instruction, then a summary line (spec/trace.md)
 "$DVM" exec "$T/sum.s" --mem 0102 --trace "$T/trace.jsonl" >"$T/out" 2>&1
 lines=$(wc -l <"$T/trace.jsonl")
-if [ "$lines" = 15 ] && grep -q '"insns":15' "$T/out"; then ok; else bad "trace: $lines lines, out $(cat "$T/out")"; fi
-if head -1 "$T/trace.jsonl" | grep -q '^{"pc":0,"opcode":"0xb7","name":"mov","gas":1000000000,"depth":0,"regs":\["0x0","0x300000000","0x2",'; then ok; else bad "trace line: $(head -1 "$T/trace.jsonl")"; fi
+if [ "$lines" = 16 ] && grep -q '"insns":15' "$T/out" && tail -1 "$T/trace.jsonl" | grep -q '"gasUsed":15,"status":"ok","r0":"0x3","steps":15}$'; then ok; else bad "trace: $lines lines, out $(cat "$T/out")"; fi
+if head -1 "$T/trace.jsonl" | grep -q '^{"pc":0,"op":183,"name":"mov","gas":1000000000,"gasCost":1,"depth":1,"frame":0,"regs":\["0x0","0x300000000","0x2",'; then ok; else bad "trace line: $(head -1 "$T/trace.jsonl")"; fi
 
 # container through dvm asm, if present
 if "$DVM" asm "$T/sum.s" -o "$T/sum.dvm" >/dev/null 2>&1; then

@@ -420,7 +420,7 @@ static void cases_file(const char *path) {
           e.r0 = strtoull(a, NULL, 0);
         } else if (nf >= 2 && !strcmp(key, "trap")) {
           e.has_trap = 1;
-          snprintf(e.trap, sizeof e.trap, "%s", a);
+          snprintf(e.trap, sizeof e.trap, "%.*s", (int)(sizeof e.trap - 1), a); /* trap names are short */
           if (nf >= 4 && !strcmp(b, "pc")) {
             e.has_trap_pc = 1;
             e.trap_pc = (uint32_t)strtoul(c, NULL, 0);
@@ -438,7 +438,7 @@ static void cases_file(const char *path) {
           e.fault_access = !strcmp(c, "write");
         } else if (nf >= 2 && !strcmp(key, "verify")) {
           e.has_verify = 1;
-          snprintf(e.verify, sizeof e.verify, "%s", a);
+          snprintf(e.verify, sizeof e.verify, "%.*s", (int)(sizeof e.verify - 1), a); /* rule names are short */
         } else {
           FAIL("%s:%d: bad expectation", path, lineno);
         }
