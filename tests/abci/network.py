@@ -195,6 +195,10 @@ class Net:
         for nd in self.nodes:
             nd.stop()
 
+    def remove(self):
+        if not ARGS.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
     def wait_height(self, nodes, h, timeout):
         end = time.time() + timeout
         while time.time() < end:
@@ -450,6 +454,7 @@ def phase_diverge(ids):
                f"and stayed at {h_bad}, while the other three went on: {msg}")
     finally:
         net.stop()
+        net.remove()
 
 
 def query_app_direct(nd):
@@ -615,6 +620,7 @@ def main():
             net.stop()
         if "verify" in phases and "basic" in phases:
             phase_verify(net, ids)
+        net.remove()
     if "diverge" in phases and ARGS.bug_dvm:
         phase_diverge(ids)
     passed = sum(1 for r in RESULTS if r)
