@@ -10,6 +10,7 @@ int dvm_cli_cmd_disasm(int argc, char **argv); /* cmd_asm.c */
 int dvm_cli_cmd_replay(int argc, char **argv); /* cmd_replay.c */
 int dvm_cli_cmd_export(int argc, char **argv); /* cmd_export.c */
 int dvm_cli_cmd_import(int argc, char **argv); /* cmd_export.c */
+int dvm_cli_cmd_abci(int argc, char **argv);   /* cmd_abci.c */
 
 int dvm_cli_cmd_keygen(int argc, char **argv); /* cmd_keygen.c */
 int dvm_cli_cmd_init(int argc, char **argv);   /* cmd_init.c */

@@ -6,7 +6,8 @@ set -euo pipefail
 PKGS=(build-essential cmake ninja-build pkg-config python3 curl jq
       clang-14 llvm-14 libclang-rt-14-dev clang-19 llvm-19
       libsodium-dev liblmdb-dev libxxhash-dev libjansson-dev afl++
-      libmicrohttpd-dev libcurl4-openssl-dev gnuplot-nox)
+      libmicrohttpd-dev libcurl4-openssl-dev gnuplot-nox
+      protobuf-c-compiler libprotobuf-c-dev)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,6 +16,9 @@ scripts/build.sh build -DCMAKE_C_COMPILER=gcc
 echo "== test: gcc"
 ctest --test-dir build -j"$jobs" --output-on-failure
 
+echo "== dvm abci under four CometBFT validators (network, faults, divergence)"
+scripts/abci_network.sh build build-bug
+
 echo "== build: clang-14 -O0, ASan + UBSan"
 scripts/build.sh build-asan -DCMAKE_C_COMPILER=clang-14 -DCMAKE_BUILD_TYPE=Debug \
   -DDVM_SANITIZE=ON -DDVM_BENCH=OFF
