@@ -183,7 +183,7 @@ int dvm_cli_cmd_demo(int argc, char **argv) {
   d.gas_price = gas_price_of(dir);
   printf("== market session: %u blocks of %u simulated seconds, seed %" PRIu64 "\n", so.blocks, so.dt, so.seed);
   printf("   deploy perp, options, option_pool, vault with their ABIs; oracle and market parameters by the authority;\n"
-         "   3 market makers, 6 takers, 3 leveraged longs, a keeper (funding, liquidations, vault rolls),\n"
+         "   3 market makers, 10 takers, 3 leveraged longs, a keeper (funding, liquidations, vault rolls),\n"
          "   option writers, pool buyers, a pool LP and vault depositors, all signed transactions\n");
   fflush(stdout);
   demo_point *pts = calloc(so.blocks, sizeof *pts);
@@ -243,7 +243,7 @@ int dvm_cli_cmd_demo(int argc, char **argv) {
          fxd(s->settle_price[vf]), (double)s->reclaimed[vf] / 1e8, s->vault_series);
   printf("positions\n");
   print_positions(&d);
-  printf("replay        %s%s (%.1f s)\n", rrc == 0 ? "" : "FAILED: ", *verdict ? verdict : "no verdict", replay_s);
+  printf("replay        %s%s; %.1f s in all\n", rrc == 0 ? "" : "FAILED: ", *verdict ? verdict : "no verdict", replay_s);
   if (*state) printf("              state: %s\n", state);
   if (chart == 0) printf("chart         %s (price, funding rate, open interest, liquidations)\n", png);
   else if (chart == 1) printf("chart         not drawn: gnuplot is not installed (scripts/deps.sh installs gnuplot-nox); data in %s/demo.dat\n", dir);
