@@ -22,8 +22,8 @@
 #define USD(x) ((uint64_t)(x) * 1000000ull)
 #define SAT(x) ((uint64_t)(x) * 100000000ull)
 #define PERP_GAS 1500000ull
-#define LIQ_GAS 30000000ull
-#define OPT_GAS 6000000ull
+#define LIQ_GAS 8000000ull
+#define OPT_GAS 3000000ull
 #define MAX_LIVE 512
 
 enum { TAG_NONE, TAG_MAKER, TAG_KEEPER, TAG_LEVER };
@@ -284,7 +284,7 @@ static void keeper(demo *d) {
   demo_batch b = {0};
   for (int a = 0; a < d->nacct; a++) {
     demo_acct *x = &d->acct[a];
-    if (x->size && x->equity < x->mmr && b.n < 8)
+    if (x->size && x->equity < x->mmr && b.n < 4)
       demo_b_add(d, &b, &d->perp, "liquidate", json_pack("{s:s,s:i,s:i}", "owner", x->hex, "sub", 0, "market", DEMO_MARKET),
                  0, 0, LIQ_GAS);
   }
