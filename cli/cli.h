@@ -21,5 +21,6 @@ int dvm_cli_cmd_oracle(int argc, char **argv); /* cmd_tx.c */
 int dvm_cli_cmd_param(int argc, char **argv);  /* cmd_tx.c */
 int dvm_cli_cmd_call(int argc, char **argv);   /* cmd_call.c */
 int dvm_cli_cmd_query(int argc, char **argv);  /* cmd_query.c */
+int dvm_cli_cmd_demo(int argc, char **argv);   /* cmd_demo.c */
 
 #endif

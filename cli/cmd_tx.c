@@ -49,19 +49,59 @@ static int submit(cli_conn *o, dvm_tx *tx, json_t *abi) {
   return rc;
 }
 
-#define DEPLOY_USAGE "dvm deploy FILE.dvm [--abi FILE.abi.json] " CLI_CONN_USAGE
+#define DEPLOY_USAGE                                                                                         \
+  "dvm deploy FILE.dvm [--abi FILE.abi.json] [--init JSON_ARGS | --init 0xHEX] " CLI_CONN_USAGE                \
+  "\n  --init: the input of the contract's init (JSON packed by the ABI's init method, or raw hex)"
+
+/* The init input: "0x..." raw hex, else JSON arguments packed by the ABI's
+ * "init" method. 0, or 2 (usage) with the reason printed. */
+static int init_input(const char *arg, json_t *abi, uint8_t **in, size_t *len) {
+  char err[512];
+  if (!strncmp(arg, "0x", 2)) {
+    size_t hl = strlen(arg + 2);
+    *len = hl / 2;
+    if (hl % 2 || !(*in = malloc(*len + 1)) || dvm_hex_decode(arg + 2, *in, *len)) {
+      fprintf(stderr, "dvm deploy: --init: bad hex\n");
+      return 2;
+    }
+    return 0;
+  }
+  dvm_node_abi *a = NULL;
+  const dvm_node_abi_method *m = NULL;
+  if (!abi || dvm_node_abi_parse_json(abi, &a, err, sizeof err) || !(m = dvm_node_abi_method_find(a, "init"))) {
+    fprintf(stderr, "dvm deploy: --init JSON needs --abi with an init method (or give 0xHEX)\n");
+    dvm_node_abi_free(a);
+    return 2;
+  }
+  json_error_t je;
+  json_t *args = json_loads(arg, JSON_DECODE_ANY, &je);
+  int rc = 0;
+  if (!args) fprintf(stderr, "dvm deploy: --init: %s\n", je.text), rc = 2;
+  else if (dvm_node_abi_encode(m->args, m->nargs, args, in, len, err, sizeof err))
+    fprintf(stderr, "dvm deploy: --init: %s\n", err), rc = 2;
+  json_decref(args);
+  dvm_node_abi_free(a);
+  return rc;
+}
 
 int dvm_cli_cmd_deploy(int argc, char **argv) {
   cli_conn o = {0};
-  const char *pos[1], *abi_path = NULL;
-  int np;
+  const char *pos[1], *abi_path = NULL, *init = NULL;
+  int np, n = 0;
   if (help(argc, argv, DEPLOY_USAGE)) return 0;
-  if (parse(&o, argc, argv, pos, 1, &np, &abi_path) || np != 1) {
+  char **rest = calloc((size_t)argc + 1, sizeof *rest);
+  for (int i = 0; rest && i < argc; i++) {
+    if (!strcmp(argv[i], "--init") && i + 1 < argc) init = argv[++i];
+    else rest[n++] = argv[i];
+  }
+  if (!rest || parse(&o, n, rest, pos, 1, &np, &abi_path) || np != 1) {
     fprintf(stderr, "usage: %s\n", DEPLOY_USAGE);
+    free(rest);
     return 2;
   }
-  uint8_t *code;
-  size_t len;
+  free(rest);
+  uint8_t *code, *in = NULL;
+  size_t len, inlen = 0;
   if (dvm_cli_read_file(pos[0], &code, &len)) {
     fprintf(stderr, "dvm deploy: %s: cannot read\n", pos[0]);
     return 2;
@@ -75,16 +115,24 @@ int dvm_cli_cmd_deploy(int argc, char **argv) {
       return 2;
     }
   }
+  if (init && init_input(init, abi, &in, &inlen)) {
+    json_decref(abi);
+    free(code);
+    return 2;
+  }
   dvm_tx tx;
   memset(&tx, 0, sizeof tx);
   tx.kind = DVM_TX_DEPLOY;
   tx.u.deploy.code = code;
   tx.u.deploy.code_len = (uint32_t)len;
+  tx.u.deploy.init_input = in;
+  tx.u.deploy.init_input_len = (uint32_t)inlen;
   tx.u.deploy.init_gas = o.gas ? o.gas : 1000000;
-  tx.gas_limit = tx.u.deploy.init_gas + 60u * len + 100000u;
+  tx.gas_limit = tx.u.deploy.init_gas + 60u * len + 8u * inlen + 100000u;
   int rc = submit(&o, &tx, abi);
   json_decref(abi);
   free(code);
+  free(in);
   return rc;
 }
 

@@ -30,6 +30,8 @@ static const command commands[] = {
   {"param", dvm_cli_cmd_param, "param KEY VALUE --key AUTHORITY_KEY ..."},
   {"replay", dvm_cli_cmd_replay,
    "replay --data DIR [--from H] [--to H] [--trace TXID --trace-out FILE] [--work DIR] [--quiet]"},
+  {"demo", dvm_cli_cmd_demo,
+   "demo [--data DIR] [--blocks N] [--seed S] [--contracts DIR]   (a market session, replay, summary, chart)"},
   {"export", dvm_cli_cmd_export, "export --data DIR FILE"},
   {"import", dvm_cli_cmd_import, "import --data DIR FILE   (DIR new or empty)"},
   {"abci", dvm_cli_cmd_abci,

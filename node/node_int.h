@@ -48,9 +48,10 @@ struct dvm_node {
   pthread_t producer;
 };
 
-/* Produce one block from the mempool (empty only when force). 0 with
- * *info filled, 1 when nothing to do, -1 on a chain error (err). */
-int node_produce(dvm_node *n, int force, dvm_rt_block_info *info, char *err, size_t errlen);
+/* Produce one block from the mempool (empty only when force) at time `at`
+ * (0: the wall clock; never before the parent's). 0 with *info filled, 1
+ * when nothing to do, -1 on a chain error (err). */
+int node_produce(dvm_node *n, int force, uint64_t at, dvm_rt_block_info *info, char *err, size_t errlen);
 
 /* ---- views.c: chain objects as JSON (spec/rpc.md §Objects) ---- */
 json_t *node_hex(const uint8_t *p, size_t n);

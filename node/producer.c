@@ -89,7 +89,7 @@ static uint64_t now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-int node_produce(dvm_node *n, int force, dvm_rt_block_info *info, char *err, size_t errlen) {
+int node_produce(dvm_node *n, int force, uint64_t at, dvm_rt_block_info *info, char *err, size_t errlen) {
   dvm_node_mp_batch b;
   uint64_t parent_time;
   int rc;
@@ -108,7 +108,7 @@ int node_produce(dvm_node *n, int force, dvm_rt_block_info *info, char *err, siz
   }
   int *rejected = calloc(b.n ? b.n : 1, sizeof *rejected);
   dvm_rt_chain_head(n->chain, NULL, NULL, NULL, &parent_time);
-  uint64_t t = (uint64_t)time(NULL);
+  uint64_t t = at ? at : (uint64_t)time(NULL);
   if (t < parent_time) t = parent_time;
   rc = rejected ? dvm_rt_chain_produce(n->chain, (const uint8_t *const *)b.txs, b.lens, b.n, t, rejected, info, NULL, NULL)
                 : DVM_RT_ERR_NOMEM;
@@ -140,7 +140,7 @@ static void *producer_main(void *arg) {
       pthread_mutex_unlock(&n->mu);
       dvm_rt_block_info info;
       char e[512];
-      if (node_produce(n, 0, &info, e, sizeof e) < 0) {
+      if (node_produce(n, 0, 0, &info, e, sizeof e) < 0) {
         fprintf(stderr, "dvm node: %s\n", e);
         usleep(100000); /* a failing store: do not spin */
       }

@@ -192,10 +192,49 @@ static json_t *m_contract(dvm_node *n, json_t *p, node_rpc_err *e) {
                    "height", (json_int_t)h, "deploy_tx", node_hex(tx, 32), "abi", aj ? aj : json_null());
 }
 
+/* dvm_traceTransaction: the trace lines of spec/trace.md as objects. At most
+ * `limit` instruction lines are kept; the summary line always comes last. */
+typedef struct trace_acc {
+  json_t *lines;
+  uint64_t limit, kept, omitted;
+  int bad;
+} trace_acc;
+
+static int trace_sink(void *ctx, const char *line, size_t len) {
+  trace_acc *a = ctx;
+  int summary = len < 6 || strncmp(line, "{\"pc\":", 6); /* instruction lines start with pc */
+  if (!summary && a->kept >= a->limit) {
+    a->omitted++;
+    return 0;
+  }
+  json_t *o = json_loadb(line, len, 0, NULL);
+  if (!o) {
+    a->bad = 1;
+    return 1;
+  }
+  if (summary && a->omitted) json_array_append_new(a->lines, json_pack("{s:I}", "omitted", (json_int_t)a->omitted));
+  if (!summary) a->kept++;
+  json_array_append_new(a->lines, o);
+  return 0;
+}
+
 static json_t *m_trace(dvm_node *n, json_t *p, node_rpc_err *e) {
-  (void)n;
-  (void)p;
-  return node_rpc_error(e, DVM_NODE_RPC_NOT_AVAILABLE, "dvm_traceTransaction is not available in this build");
+  uint8_t id[32];
+  trace_acc a = {NULL, 10000, 0, 0, 0};
+  char err[256] = "";
+  if (node_param_addr(p, "id", 1, id, e) || node_param_u64(p, "limit", 0, &a.limit, e) < 0) return NULL;
+  if (a.limit > 1000000) return node_rpc_error(e, DVM_NODE_RPC_INVALID_PARAMS, "params.limit: at most 1000000");
+  a.lines = json_array();
+  int rc = dvm_rt_chain_trace_tx(n->chain, id, trace_sink, &a, err);
+  if (rc == DVM_RT_ERR_NOTFOUND) {
+    json_decref(a.lines);
+    return node_rpc_error(e, DVM_NODE_RPC_NOT_FOUND, "no committed transaction with this id");
+  }
+  if (rc || a.bad) {
+    json_decref(a.lines);
+    return node_rpc_error(e, DVM_NODE_RPC_INTERNAL, "trace: %s", rc ? (*err ? err : dvm_rt_strerror(rc)) : "a line is not JSON");
+  }
+  return a.lines;
 }
 
 /* ---- dispatch ---- */

@@ -192,8 +192,12 @@ json_t *node_m_simulate(dvm_node *n, json_t *p, node_rpc_err *e) {
 json_t *node_m_mine(dvm_node *n, json_t *p, node_rpc_err *e) {
   dvm_rt_block_info info;
   char err[512];
-  (void)p;
-  if (node_produce(n, 1, &info, err, sizeof err)) return node_rpc_error(e, DVM_NODE_RPC_INTERNAL, "%s", err);
+  uint64_t at = 0, parent = 0;
+  if (node_param_u64(p, "time", 0, &at, e) < 0) return NULL;
+  dvm_rt_chain_head(n->chain, NULL, NULL, NULL, &parent);
+  if (json_object_get(p, "time") && (at < parent || at == 0))
+    return node_rpc_error(e, DVM_NODE_RPC_INVALID_PARAMS, "params.time: before the head's time %" PRIu64, parent);
+  if (node_produce(n, 1, at, &info, err, sizeof err)) return node_rpc_error(e, DVM_NODE_RPC_INTERNAL, "%s", err);
   return json_pack("{s:I,s:o,s:o,s:i,s:i,s:I}", "height", (json_int_t)info.height, "hash", node_hex(info.hash, 32),
                    "state_root", node_hex(info.state_root, 32), "included", (int)info.included, "rejected",
                    (int)info.rejected, "gas_used", (json_int_t)info.gas_used);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# demo.sh — the main job of the README: install what is missing, build,
-# and run the demo (assemble an example program, run it on both
-# interpreters, show a trap and a trace).
+# demo.sh — the README's first command: install what is missing (Debian
+# packages, scripts/deps.sh), build, and run the demo (scripts/demo_run.sh:
+# `dvm demo`, a market session on a fresh chain with its replay, summary
+# and chart, then a short look at the VM itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh

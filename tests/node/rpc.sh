@@ -98,7 +98,16 @@ expect_code -32602 '{"jsonrpc":"2.0","id":1,"method":"dvm_getNonce","params":{"a
 expect_code -32602 '{"jsonrpc":"2.0","id":1,"method":"dvm_getBlockByHeight","params":{"height":"x"}}'
 expect_code -32602 '{"jsonrpc":"2.0","id":1,"method":"dvm_getNonce","params":["x"]}'
 expect_code -32010 '{"jsonrpc":"2.0","id":1,"method":"dvm_getBlockByHeight","params":{"height":999999}}'
-expect_code -32011 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"dvm_traceTransaction\",\"params\":{\"id\":\"$TXID\"}}"
+# dvm_traceTransaction: the lines of spec/trace.md, the summary last; a limit; an unknown id
+T=$(rpc "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"dvm_traceTransaction\",\"params\":{\"id\":\"$TXID\"}}")
+GU=$(rpc "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"dvm_getReceipt\",\"params\":{\"id\":\"$TXID\"}}" | jq -r .result.gas_used)
+[ "$(echo "$T" | jq -r '.result[-1] | "\(.tx) \(.status) \(.gasUsed) \(.block)"')" = "$TXID ok $GU $H" ] || fail "trace summary"
+STEPS=$(echo "$T" | jq -r '.result[-1].steps')
+[ "$STEPS" -gt 3 ] && [ "$(echo "$T" | jq -r '.result | length')" = $((STEPS + 1)) ] || fail "trace length"
+[ "$(echo "$T" | jq -c '.result[0] | [.pc, .depth, .frame, (.regs | length)]')" = "[0,1,0,11]" ] || fail "trace first line"
+T3=$(rpc "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"dvm_traceTransaction\",\"params\":{\"id\":\"$TXID\",\"limit\":3}}")
+[ "$(echo "$T3" | jq -c '[(.result | length), .result[3].omitted, .result[4].steps]')" = "[5,$((STEPS - 3)),$STEPS]" ] || fail "trace limit $T3"
+expect_code -32010 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"dvm_traceTransaction\",\"params\":{\"id\":\"$(printf '%064d' 0)\"}}"
 expect_code -32022 "[$(for i in $(seq 101); do printf '{"jsonrpc":"2.0","id":%d,"method":"dvm_head"},' $i; done)1]"
 # a transfer signed but not sent: bad signature, then sent, then replayed
 TX=$("$DVM" send "$DEV1" USD 1000 $K0 --sign-only)
