@@ -484,7 +484,7 @@ int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint
         json_decref(o);
         return fail(err, errlen, "%s (%s): truncated at byte %zu of %zu", f->name, type_names[f->type], off, len);
       }
-      uint64_t x = rle(data + off, w);
+      uint64_t x = w <= 8 ? rle(data + off, w) : 0; /* an address is copied as bytes below */
       switch (f->type) {
       case DVM_NODE_ABI_U64: snprintf(t, sizeof t, "%" PRIu64, x); v = json_string(t); break;
       case DVM_NODE_ABI_I64: snprintf(t, sizeof t, "%" PRId64, (int64_t)x); v = json_string(t); break;

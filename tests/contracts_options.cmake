@@ -25,7 +25,12 @@ endif()
 if(DVM_BPF_V4)
   # The randomized run: 20,000 operations by default; set DVM_OPTIONS_RANDOM_OPS
   # lower for sanitizer builds.
-  set(DVM_OPTIONS_RANDOM_OPS 20000 CACHE STRING "operations of the contract_options_random test")
+  if(DVM_SANITIZE)
+    set(_dvm_opt_ops 5000)
+  else()
+    set(_dvm_opt_ops 20000)
+  endif()
+  set(DVM_OPTIONS_RANDOM_OPS ${_dvm_opt_ops} CACHE STRING "operations of the contract_options_random test")
   add_executable(test_options_random ${_optdir}/test_random.c)
   target_link_libraries(test_options_random PRIVATE dvm_optkit dvm_fx)
   add_dependencies(test_options_random options option_pool vault)

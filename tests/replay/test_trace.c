@@ -96,6 +96,8 @@ int main(int argc, char **argv) {
   ck_deploy(&t[0], &k[1], 0, code, clen, 0, 10000000);
   ck_deploy(&t[1], &k[1], 1, code, clen, 0, 10000000);
   if (ck_block(c, t, 2, 1700000001, rej, &info) || rej[0] || rej[1]) return 1;
+  free(t[0].bytes);
+  free(t[1].bytes);
   ck_call cf = {a, "f", NULL, 0, 100000, 0, 0};
   ck_call cg = {b, "g", a, 32, 100000, 0, 0};
   ck_calls(&t[0], &k[0], 0, &cf, 1, 1000000);
