@@ -43,7 +43,7 @@ static double run(const char *cdir, workload wl, int verify, int txs, double *cp
     fprintf(stderr, "%s\n", e);
     exit(1);
   }
-  char *g = ck_genesis(k, 4);
+  char *g = ck_genesis_gas(k, 4, 10000000000u, 1); /* blocks of 2,000 x 1M-gas transactions */
   dvm_rt_chain_genesis(c, g, strlen(g));
   free(g);
   size_t len;

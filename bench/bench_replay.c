@@ -49,7 +49,7 @@ static void run(const char *cdir, workload wl, int txs, int blocks, double *live
     fprintf(stderr, "%s\n", e);
     exit(1);
   }
-  char *g = ck_genesis(k, 4);
+  char *g = ck_genesis_gas(k, 4, 10000000000u, 1); /* blocks of 2,000 x 1M-gas transactions */
   dvm_rt_chain_genesis(c, g, strlen(g));
   free(g);
   size_t len;

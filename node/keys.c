@@ -91,6 +91,9 @@ char *dvm_node_dev_genesis(void) {
                         "id", 0, "symbol", "GAS", "decimals", 9, "id", 1, "symbol", "USD", "decimals", 6,
                         "id", 2, "symbol", "BTC", "decimals", 8, "id", 3, "symbol", "ETH", "decimals", 18,
                         "balances", bal, "authorities", auth);
+  /* The gas rules written out (spec/tx.md §7): the defaults, paid gas. */
+  json_object_set_new(g, "block_gas_limit", json_integer((json_int_t)DVM_GENESIS_BLOCK_GAS_LIMIT));
+  json_object_set_new(g, "min_gas_price", json_integer((json_int_t)DVM_GENESIS_MIN_GAS_PRICE));
   char *text = json_dumps(g, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(g);
   return text;

@@ -14,7 +14,8 @@ static int check_code(const char *msg) {
   static const struct { const char *prefix; int code; } map[] = {
     {"encoding", DVM_NODE_RPC_TX_MALFORMED}, {"chain id", DVM_NODE_RPC_TX_CHAIN_ID},
     {"signature", DVM_NODE_RPC_TX_SIGNATURE}, {"sender is a contract", DVM_NODE_RPC_TX_MALFORMED},
-    {"nonce", DVM_NODE_RPC_TX_NONCE}, {"gas limit", DVM_NODE_RPC_TX_GAS}, {"balance", DVM_NODE_RPC_TX_FUNDS},
+    {"nonce", DVM_NODE_RPC_TX_NONCE}, {"gas limit", DVM_NODE_RPC_TX_GAS}, {"gas price", DVM_NODE_RPC_TX_GAS},
+    {"balance", DVM_NODE_RPC_TX_FUNDS},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (!strncmp(msg, map[i].prefix, strlen(map[i].prefix))) return map[i].code;

@@ -44,6 +44,7 @@ typedef struct blk {
 typedef enum blk_offer_result {
   BLK_INCLUDED = 0, /* executed, its receipt added */
   BLK_INVALID = 1,  /* not valid here (spec/tx.md §Validity): why in c->err */
+  BLK_FULL = 2,     /* valid, but its gas limit is above the block's gas left: why in c->err */
 } blk_offer_result;
 
 static void blk_free(blk *k) {
@@ -101,7 +102,7 @@ static int tx_valid(dvm_rt_chain *c, const dvm_tx *tx, uint64_t *intrinsic) {
     return rt_errf(c, "chain id '%s' is not '%s'", tx->chain_id, c->chain_id), DVM_RT_ERR_TX;
   if ((rc = rt_account_get(c->ov, tx->sender, &a))) return rt_state_rc(c, rc, "sender");
   if ((rc = rt_balance_get(c->ov, tx->sender, 0, &bal))) return rt_state_rc(c, rc, "balance");
-  return rt_tx_admissible(tx, &a, bal, RT_NONCE_NEXT, intrinsic, c->err, sizeof c->err);
+  return rt_tx_admissible(tx, &c->gas_rules, &a, bal, RT_NONCE_NEXT, intrinsic, c->err, sizeof c->err);
 }
 
 /* Check one transaction and, if valid, execute it as the block's next:
@@ -113,6 +114,12 @@ static int blk_offer(blk *k, const dvm_tx *tx, const uint8_t *bytes, size_t len,
   int rc = tx_valid(c, tx, &intrinsic);
   if (rc == DVM_RT_ERR_TX) return BLK_INVALID;
   if (rc) return rc;
+  /* The block's gas: what the transactions before used, plus this one's
+   * limit, stays within the block gas limit (k->gas <= the limit always). */
+  uint64_t left = c->gas_rules.block_gas_limit - k->gas;
+  if (tx->gas_limit > left)
+    return rt_errf(c, "gas limit %" PRIu64 " above the %" PRIu64 " gas left in the block", tx->gas_limit, left),
+           BLK_FULL;
   if ((rc = rt_tx_execute(c, tx, k->height, k->time, k->n, intrinsic, &k->receipts[k->n], &k->receipt_lens[k->n],
                           &gas)))
     return rt_state_rc(c, rc, "execution");
@@ -137,6 +144,8 @@ static int blk_records(void *arg, const uint8_t root[32], const dvm_state_record
   h->height = k->height;
   if (k->height) memcpy(h->parent, c->last_hash, 32);
   h->time = k->time;
+  h->gas_limit = c->gas_rules.block_gas_limit;
+  h->gas_used = k->gas;
   dvm_tx_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])k->ids, k->n, h->tx_root);
   memcpy(h->state_root, root, 32);
   dvm_tx_hash_list(DVM_DOMAIN_RECEIPTS_ROOT, (const uint8_t(*)[32])k->rhash, k->n, h->receipts_root);
@@ -158,6 +167,12 @@ static int blk_records(void *arg, const uint8_t root[32], const dvm_state_record
         k->mismatch = 1;
         return DVM_STATE_ERR_ARG;
       }
+    if (k->expect->gas_used != h->gas_used) {
+      rt_errf(c, "block %" PRIu64 ": gas used differs: header says %" PRIu64 ", execution gives %" PRIu64, k->height,
+              k->expect->gas_used, h->gas_used);
+      k->mismatch = 1;
+      return DVM_STATE_ERR_ARG;
+    }
   }
   free(k->block);
   k->block = NULL;
@@ -234,11 +249,12 @@ int dvm_rt_chain_produce(dvm_rt_chain *c, const uint8_t *const *txs, const size_
   for (size_t i = 0, j = 0; i < n; i++) ok[i] = decoded[i] ? dok[j++] : 0;
   if ((rc = blk_begin(&k, c, c->height + 1, time, n, NULL))) goto out;
   size_t bytes_used = DVM_BLOCK_HEADER_BYTES + 4;
+  int gas_full = 0; /* a transaction did not fit the block's gas: no more are offered */
   for (size_t i = 0; i < n; i++) {
     int r = DVM_RT_ERR_TX;
     if (!decoded[i]) {
       /* left out */
-    } else if (bytes_used + 4 + lens[i] > DVM_BLOCK_MAX_BYTES) {
+    } else if (gas_full || bytes_used + 4 + lens[i] > DVM_BLOCK_MAX_BYTES) {
       r = DVM_RT_ERR_FULL; /* waits for the next block */
     } else if ((rc = blk_offer(&k, &d[i], txs[i], lens[i], ok[i])) < 0) {
       rc = blk_fail(&k, rc);
@@ -246,6 +262,9 @@ int dvm_rt_chain_produce(dvm_rt_chain *c, const uint8_t *const *txs, const size_
     } else if (rc == BLK_INCLUDED) {
       r = DVM_RT_OK;
       bytes_used += 4 + lens[i];
+    } else if (rc == BLK_FULL) {
+      r = DVM_RT_ERR_FULL;
+      gas_full = 1;
     }
     if (rejected) rejected[i] = r;
   }
@@ -283,6 +302,11 @@ int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt
     rt_errf(c, "block %" PRIu64 ": time goes backwards", b.header.height);
     goto out;
   }
+  if (b.header.gas_limit != c->gas_rules.block_gas_limit) {
+    rt_errf(c, "block %" PRIu64 ": gas limit %" PRIu64 " is not the chain's %" PRIu64, b.header.height,
+            b.header.gas_limit, c->gas_rules.block_gas_limit);
+    goto out;
+  }
   ok = calloc(b.tx_count ? b.tx_count : 1, 1);
   vp = calloc(b.tx_count ? b.tx_count : 1, sizeof *vp);
   if (!ok || !vp) {
@@ -294,7 +318,12 @@ int dvm_rt_chain_apply(dvm_rt_chain *c, const uint8_t *block, size_t len, dvm_rt
   if ((rc = blk_begin(&k, c, b.header.height, b.header.time, b.tx_count, &b.header))) goto out;
   for (uint32_t i = 0; i < b.tx_count; i++) {
     rc = blk_offer(&k, &b.txs[i], b.tx_bytes[i], b.tx_lens[i], ok[i]);
-    if (rc == BLK_INVALID) {
+    if (rc == BLK_FULL) {
+      char why[200];
+      snprintf(why, sizeof why, "%.199s", c->err);
+      rt_errf(c, "block %" PRIu64 ": transaction %" PRIu32 " exceeds the block gas limit: %.180s", k.height, i, why);
+      rc = DVM_RT_ERR_BLOCK;
+    } else if (rc == BLK_INVALID) {
       if (c->obs) c->obs->invalid_index = (int64_t)i; /* replay.c */
       char why[200];
       snprintf(why, sizeof why, "%.199s", c->err);
@@ -342,6 +371,12 @@ static int genesis_state(dvm_rt_chain *c, const dvm_tx_genesis *g, const char *j
     rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_META, RT_META_CHAIN_ID, strlen(RT_META_CHAIN_ID), g->chain_id,
                                strlen(g->chain_id));
   if (!rc) rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_META, RT_META_GENESIS, strlen(RT_META_GENESIS), json, len);
+  if (!rc) {
+    uint8_t gas[16];
+    dvm_le_put64(gas, g->block_gas_limit);
+    dvm_le_put64(gas + 8, g->min_gas_price);
+    rc = dvm_state_overlay_put(c->ov, DVM_STATE_T_META, RT_META_GAS, strlen(RT_META_GAS), gas, sizeof gas);
+  }
   return rc;
 }
 
@@ -351,6 +386,7 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len) {
   blk k;
   if (c->has_genesis) return rt_errf(c, "the chain already has a genesis"), DVM_RT_ERR_GENESIS;
   if (dvm_tx_genesis_parse(json, len, &g, e, sizeof e)) return rt_errf(c, "genesis: %s", e), DVM_RT_ERR_GENESIS;
+  c->gas_rules = (rt_gas_rules){g.block_gas_limit, g.min_gas_price}; /* block 0's header */
   int rc = genesis_state(c, &g, json, len);
   if (rc) {
     rc = rt_state_rc(c, rc, "genesis");

@@ -47,6 +47,14 @@ int rt_state_rc(dvm_rt_chain *c, int rc, const char *what) {
   return DVM_RT_ERR_STATE;
 }
 
+/* META chain.gas (16 bytes) into *g: 0, or -1 when malformed. */
+static int gas_rules_decode(const uint8_t *v, size_t len, rt_gas_rules *g) {
+  if (!v || len != 16) return -1;
+  g->block_gas_limit = dvm_le_get64(v);
+  g->min_gas_price = dvm_le_get64(v + 8);
+  return g->block_gas_limit ? 0 : -1;
+}
+
 /* Read the head (chain id, last block) after open or a failed commit. */
 static int load_head(dvm_rt_chain *c) {
   uint64_t h;
@@ -59,6 +67,9 @@ static int load_head(dvm_rt_chain *c) {
   if (rc || v.len == 0 || v.len > DVM_CHAIN_ID_MAX) return rt_state_rc(c, rc ? rc : DVM_STATE_ERR_CORRUPT, "chain id");
   memcpy(c->chain_id, v.data, v.len);
   c->chain_id[v.len] = 0;
+  rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_META, RT_META_GAS, strlen(RT_META_GAS), &v);
+  if (rc || gas_rules_decode(v.data, v.len, &c->gas_rules))
+    return rt_state_rc(c, rc ? rc : DVM_STATE_ERR_CORRUPT, "gas rules");
   uint8_t key[8];
   rt_height_key(key, h);
   rc = dvm_state_overlay_get(c->ov, DVM_STATE_T_BLOCKS, key, 8, &v);
@@ -174,6 +185,8 @@ int rt_read_head(rt_read *r, rt_head *h) {
   rc = dvm_state_view_get(r->view, DVM_STATE_T_META, RT_META_CHAIN_ID, strlen(RT_META_CHAIN_ID), &v);
   if (rc || v.len == 0 || v.len > DVM_CHAIN_ID_MAX) return DVM_RT_ERR_STATE;
   memcpy(h->chain_id, v.data, v.len);
+  rc = dvm_state_view_get(r->view, DVM_STATE_T_META, RT_META_GAS, strlen(RT_META_GAS), &v);
+  if (rc || gas_rules_decode(v.data, v.len, &h->gas_rules)) return DVM_RT_ERR_STATE;
   rt_height_key(key, h->height);
   rc = dvm_state_view_get(r->view, DVM_STATE_T_BLOCKS, key, 8, &v);
   if (rc || dvm_tx_block_header_decode(v.data, v.len < DVM_BLOCK_HEADER_BYTES ? v.len : DVM_BLOCK_HEADER_BYTES,
@@ -283,6 +296,8 @@ int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t
     rt_read_end(&r);
     return rc;
   }
+  /* No transaction can carry more gas than a block: neither does a simulation. */
+  if (gas > h.gas_rules.block_gas_limit) gas = h.gas_rules.block_gas_limit;
   memset(&vms, 0, sizeof vms);
   rt_exec_init(&x, c, r.ov, h.height + 1, h.header.time);
   x.vm = &vms;

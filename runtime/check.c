@@ -19,12 +19,14 @@ uint64_t rt_intrinsic_gas(const dvm_tx *tx) {
 
 #define REFUSE(...) (snprintf(err, errlen, __VA_ARGS__), DVM_RT_ERR_TX)
 
-int rt_tx_admissible(const dvm_tx *tx, const rt_account *a, uint64_t gas_balance, rt_nonce_rule rule,
-                     uint64_t *intrinsic, char *err, size_t errlen) {
+int rt_tx_admissible(const dvm_tx *tx, const rt_gas_rules *g, const rt_account *a, uint64_t gas_balance,
+                     rt_nonce_rule rule, uint64_t *intrinsic, char *err, size_t errlen) {
   if (a->flags & RT_ACCT_CONTRACT) return REFUSE("sender is a contract");
   if (rule == RT_NONCE_NEXT ? tx->nonce != a->nonce : tx->nonce < a->nonce)
     return REFUSE("nonce %" PRIu64 ", expected %s%" PRIu64, tx->nonce, rule == RT_NONCE_NEXT ? "" : "at least ",
                   a->nonce);
+  if (tx->gas_price < g->min_gas_price)
+    return REFUSE("gas price %" PRIu64 " below the chain's minimum %" PRIu64, tx->gas_price, g->min_gas_price);
   uint64_t need = *intrinsic = rt_intrinsic_gas(tx);
   if (tx->kind == DVM_TX_CALL)
     for (unsigned i = 0; i < tx->u.call.count; i++) {
@@ -37,6 +39,8 @@ int rt_tx_admissible(const dvm_tx *tx, const rt_account *a, uint64_t gas_balance
   }
   if (need > tx->gas_limit)
     return REFUSE("gas limit %" PRIu64 " below the %" PRIu64 " the transaction needs", tx->gas_limit, need);
+  if (tx->gas_limit > g->block_gas_limit)
+    return REFUSE("gas limit %" PRIu64 " above the block gas limit %" PRIu64, tx->gas_limit, g->block_gas_limit);
   if (tx->gas_price && tx->gas_limit > UINT64_MAX / tx->gas_price) return REFUSE("fee overflows");
   if (gas_balance < tx->gas_limit * tx->gas_price)
     return REFUSE("balance %" PRIu64 " of asset 0 below the maximum fee %" PRIu64, gas_balance,
@@ -96,7 +100,7 @@ int dvm_rt_chain_check_tx(dvm_rt_chain *c, const uint8_t *txb, size_t len, dvm_r
     snprintf(err, errlen, "state: %s", dvm_rt_strerror(rc));
   } else {
     info->account_nonce = a.nonce;
-    rc = rt_tx_admissible(&tx, &a, bal, RT_NONCE_NEXT_OR_LATER, &intrinsic, err, errlen);
+    rc = rt_tx_admissible(&tx, &h.gas_rules, &a, bal, RT_NONCE_NEXT_OR_LATER, &intrinsic, err, errlen);
   }
   rt_read_end(&r);
   dvm_tx_free(&tx);

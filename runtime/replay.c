@@ -602,6 +602,10 @@ static int step_block(dvm_rt_replay *r, uint64_t h, dvm_rt_replay_step_info *inf
       snprintf(div->what, sizeof div->what, "header.receipts_root");
       rt_replay_hex32(div->expected, x->receipts_root);
       rt_replay_hex32(div->actual, g->receipts_root);
+    } else if (o.has_header && x->gas_used != g->gas_used) {
+      snprintf(div->what, sizeof div->what, "header.gas_used");
+      snprintf(div->expected, sizeof div->expected, "%" PRIu64, x->gas_used);
+      snprintf(div->actual, sizeof div->actual, "%" PRIu64, g->gas_used);
     } else {
       snprintf(div->expected, sizeof div->expected, "a block that applies");
       snprintf(div->actual, sizeof div->actual, "%.300s", dvm_rt_chain_errmsg(r->fresh));

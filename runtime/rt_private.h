@@ -61,6 +61,14 @@
 /* ---- chain metadata (META table, not committed by the root) ---- */
 #define RT_META_CHAIN_ID "chain.id"
 #define RT_META_GENESIS "chain.genesis"
+/* The genesis' gas rules: u64 LE block_gas_limit || u64 LE min_gas_price. */
+#define RT_META_GAS "chain.gas"
+
+/* The chain's gas rules (genesis block_gas_limit, min_gas_price). */
+typedef struct rt_gas_rules {
+  uint64_t block_gas_limit;
+  uint64_t min_gas_price;
+} rt_gas_rules;
 
 /* ---- state key layout (spec/state.md §Keys) ---- */
 /* ACCOUNTS: addr || 0x00 -> account info; addr || 0x01 || asset BE32 -> u64 balance.
@@ -169,6 +177,7 @@ struct dvm_rt_chain {
   dvm_state_store *store;
   dvm_state_overlay *ov;
   char chain_id[DVM_CHAIN_ID_MAX + 1];
+  rt_gas_rules gas_rules; /* META chain.gas, read with the head */
   int has_genesis;
   uint64_t height; /* last committed block */
   uint64_t time;
@@ -218,6 +227,7 @@ typedef struct rt_head {
   dvm_tx_block_header header;
   uint8_t hash[DVM_HASH_BYTES];
   char chain_id[DVM_CHAIN_ID_MAX + 1];
+  rt_gas_rules gas_rules;
 } rt_head;
 
 int rt_read_begin(dvm_rt_chain *c, rt_read *r); /* a dvm_rt_err */
@@ -279,8 +289,8 @@ typedef enum rt_nonce_rule {
 } rt_nonce_rule;
 uint64_t rt_intrinsic_gas(const dvm_tx *tx);
 /* DVM_RT_OK with *intrinsic, or DVM_RT_ERR_TX with the reason in err. */
-int rt_tx_admissible(const dvm_tx *tx, const rt_account *a, uint64_t gas_balance, rt_nonce_rule rule,
-                     uint64_t *intrinsic, char *err, size_t errlen);
+int rt_tx_admissible(const dvm_tx *tx, const rt_gas_rules *g, const rt_account *a, uint64_t gas_balance,
+                     rt_nonce_rule rule, uint64_t *intrinsic, char *err, size_t errlen);
 
 /* chain.c: dvm_rt_chain_open, or with scratch = 1 a throwaway state whose
  * commits do not fsync (replay's fresh states). */

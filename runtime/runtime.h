@@ -46,7 +46,7 @@ typedef enum dvm_rt_err {
   DVM_RT_ERR_GENESIS = -405,  /* genesis malformed, or already applied / missing */
   DVM_RT_ERR_NOMEM = -406,
   DVM_RT_ERR_NOTFOUND = -407, /* no such block, receipt, account or key */
-  DVM_RT_ERR_FULL = -408,     /* the block is full (DVM_BLOCK_MAX_BYTES): left for the next one */
+  DVM_RT_ERR_FULL = -408,     /* the block is full (bytes or gas): left for the next one */
 } dvm_rt_err;
 
 const char *dvm_rt_strerror(int code);
@@ -122,14 +122,17 @@ typedef struct dvm_rt_tx_info {
 /* Check an encoded transaction against the last committed state without
  * executing anything, in this order: encoding, chain id, signature (unless
  * the chain skips signatures), sender not a contract, nonce >= the
- * account's next nonce, gas limit >= intrinsic gas plus the calls' (or
- * init's) gas limits, fee funds (balance of asset 0 >= max fee). A block
+ * account's next nonce, gas price >= the chain's minimum, gas limit >=
+ * intrinsic gas plus the calls' (or init's) gas limits and <= the block gas
+ * limit, fee funds (balance of asset 0 >= max fee). A block
  * takes the transaction when in addition its nonce is exactly the
  * account's next one. Returns 0, or DVM_RT_ERR_TX with the reason in
  * errbuf (256 bytes; may be NULL), e.g. "encoding: ...", "chain id 'x' is
  * not 'y'", "signature does not verify", "sender is a contract", "nonce 3,
  * expected at least 5", "gas limit 100 below the 2904 the transaction
- * needs", "balance 0 of asset 0 below the maximum fee 5000";
+ * needs", "gas price 0 below the chain's minimum 1", "gas limit 2000000000
+ * above the block gas limit 1000000000", "balance 0 of asset 0 below the
+ * maximum fee 5000";
  * DVM_RT_ERR_GENESIS ("no genesis") before genesis, DVM_RT_ERR_STATE,
  * DVM_RT_ERR_NOMEM, DVM_RT_ERR_ARG. info (may be NULL) is filled as far as
  * the transaction decoded (account_nonce once the state was read).
@@ -140,10 +143,13 @@ int dvm_rt_chain_check_tx(dvm_rt_chain *c, const uint8_t *tx, size_t len, dvm_rt
 
 /* Build, execute and commit the next block from candidate transactions
  * (encoded, in order). Invalid ones (bad encoding, chain id, signature,
- * nonce, fee funds, intrinsic gas) are left out and counted; rejected[i]
- * (if not NULL) gets the dvm_rt_err of candidate i, 0 when included, and
- * DVM_RT_ERR_FULL for those past the block size limit (32 MiB encoded),
- * which a producer offers again in the next block.
+ * nonce, gas price below the minimum, gas limit above the block gas limit,
+ * fee funds, intrinsic gas) are left out and counted; rejected[i] (if not
+ * NULL) gets the dvm_rt_err of candidate i, 0 when included, and
+ * DVM_RT_ERR_FULL for those past the block size limit (32 MiB encoded) and
+ * for the first valid one whose gas limit is above the block's gas left
+ * (block gas limit - gas used so far) and every candidate after it: a
+ * producer offers them again in the next block.
  * time must be >= the parent's. On OK, *block (if not NULL) receives the
  * encoded block (malloc'd; caller frees) and *block_len its length. */
 typedef struct dvm_rt_block_info {
@@ -194,7 +200,8 @@ int dvm_rt_receipt_decode(const uint8_t *buf, size_t len, dvm_rt_receipt *r);
 void dvm_rt_receipt_free(dvm_rt_receipt *r);
 
 /* Run one call against the last committed state and throw the effects
- * away (eth_call), as if in block head + 1 at the head's time. The receipt
+ * away (eth_call), as if in block head + 1 at the head's time, with at
+ * most the block gas limit (a larger `gas` is cut to it). The receipt
  * is encoded into *out (malloc'd). Any thread: its own read view, scratch
  * overlay and VMs. */
 int dvm_rt_chain_simulate(dvm_rt_chain *c, const uint8_t from[32], const uint8_t contract[32],

@@ -44,3 +44,9 @@ add_test(NAME rt_mempool COMMAND test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/ru
 add_executable(test_spec_vectors ${CMAKE_CURRENT_LIST_DIR}/runtime/test_spec_vectors.c)
 target_link_libraries(test_spec_vectors PRIVATE dvm_rt)
 add_test(NAME rt_spec_vectors COMMAND test_spec_vectors)
+
+# Bounded block time (issue 8): the block gas limit, the minimum gas price,
+# the attacks as signed transactions, a randomized mix against the limit.
+add_executable(test_gas_limit ${CMAKE_CURRENT_LIST_DIR}/runtime/test_gas_limit.c)
+target_link_libraries(test_gas_limit PRIVATE dvm_chainkit)
+add_test(NAME rt_gas_limit COMMAND test_gas_limit ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)

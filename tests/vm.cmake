@@ -46,3 +46,9 @@ add_executable(plugin_proto ${CMAKE_CURRENT_LIST_DIR}/vm/plugin_proto.c)
 target_link_libraries(plugin_proto PRIVATE dvm_asm dvm_base dvm_bpf_data)
 add_test(NAME vm_plugin_proto
   COMMAND plugin_proto $<TARGET_FILE:dvm-bpf-plugin> ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests)
+
+# The verifier's uninit rule over the fuzz corpora (spec/verifier.md):
+# refusals counted per corpus; generated and assembled programs have none.
+add_executable(corpus_uninit ${CMAKE_CURRENT_LIST_DIR}/vm/corpus_uninit.c)
+target_link_libraries(corpus_uninit PRIVATE dvm_testcommon dvm_rt dvm_asm)
+add_test(NAME vm_corpus_uninit COMMAND corpus_uninit ${CMAKE_SOURCE_DIR}/fuzz)

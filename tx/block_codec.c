@@ -21,10 +21,11 @@ void dvm_tx_hash_list(const char *domain, const uint8_t (*hashes)[DVM_HASH_BYTES
 }
 
 /* ------------------------------------------------------------------ */
-/* Header: u8 version | u64 height | parent[32] | u64 time | tx_root[32] |
- * state_root[32] | receipts_root[32] = 145 bytes. */
+/* Header (version 2): u8 version | u64 height | parent[32] | u64 time |
+ * tx_root[32] | state_root[32] | receipts_root[32] | u64 gas_limit |
+ * u64 gas_used = 161 bytes. */
 
-_Static_assert(DVM_BLOCK_HEADER_BYTES == 145, "header layout: 1+8+32+8+32+32+32");
+_Static_assert(DVM_BLOCK_HEADER_BYTES == 161, "header layout: 1+8+32+8+32+32+32+8+8");
 
 void dvm_tx_block_header_encode(const dvm_tx_block_header *h, uint8_t out[DVM_BLOCK_HEADER_BYTES]) {
   uint8_t *p = out;
@@ -40,9 +41,13 @@ void dvm_tx_block_header_encode(const dvm_tx_block_header *h, uint8_t out[DVM_BL
   memcpy(p, h->state_root, 32);
   p += 32;
   memcpy(p, h->receipts_root, 32);
+  p += 32;
+  dvm_le_put64(p, h->gas_limit);
+  p += 8;
+  dvm_le_put64(p, h->gas_used);
 }
 
-/* Parse the 169 header bytes at r->off (bounds already checked). */
+/* Parse the 161 header bytes at r->off (bounds already checked). */
 static int parse_header(dvm_rd *r, dvm_tx_block_header *h) {
   int rc = dvm_rd_need(r, DVM_BLOCK_HEADER_BYTES, "block header");
   if (rc) return rc;
@@ -58,6 +63,8 @@ static int parse_header(dvm_rd *r, dvm_tx_block_header *h) {
   memcpy(h->tx_root, p + 49, 32);
   memcpy(h->state_root, p + 81, 32);
   memcpy(h->receipts_root, p + 113, 32);
+  h->gas_limit = dvm_le_get64(p + 145);
+  h->gas_used = dvm_le_get64(p + 153);
   r->off += DVM_BLOCK_HEADER_BYTES;
   return 0;
 }

@@ -31,15 +31,18 @@ static int gfail(gctx *c, const char *path, const char *fmt, ...) {
   return DVM_TX_ERR_JSON;
 }
 
-/* Every key of obj must be in `allowed` (NULL-terminated); every allowed
- * key must be present. path is the object's own path ("" for the root). */
-static int check_keys(gctx *c, json_t *obj, const char *path, const char *const *allowed) {
+/* Every key of obj must be in `allowed` or `optional` (NULL-terminated;
+ * optional may be NULL); every allowed key must be present. path is the
+ * object's own path ("" for the root). */
+static int check_keys(gctx *c, json_t *obj, const char *path, const char *const *allowed,
+                      const char *const *optional) {
   const char *key;
   json_t *v;
   char p[160];
   json_object_foreach(obj, key, v) {
     int ok = 0;
     for (const char *const *a = allowed; *a; a++) ok |= strcmp(*a, key) == 0;
+    for (const char *const *a = optional; a && *a; a++) ok |= strcmp(*a, key) == 0;
     if (!ok) {
       snprintf(p, sizeof p, "%s%s%.64s", path, *path ? "." : "", key);
       return gfail(c, p, "unknown key");
@@ -162,7 +165,7 @@ static int parse_assets(gctx *c, json_t *arr, dvm_tx_genesis *g) {
       rc = gfail(c, p, "not an object");
       break;
     }
-    if ((rc = check_keys(c, a, p, keys))) break;
+    if ((rc = check_keys(c, a, p, keys, NULL))) break;
     json_int_t x;
     snprintf(p, sizeof p, "assets[%zu].id", i);
     if ((rc = get_uint(c, json_object_get(a, "id"), p, UINT32_MAX, &x))) break;
@@ -258,7 +261,7 @@ static int parse_balances(gctx *c, json_t *arr, dvm_tx_genesis *g) {
       rc = gfail(c, p, "not an object");
       goto out;
     }
-    if ((rc = check_keys(c, b, p, keys))) goto out;
+    if ((rc = check_keys(c, b, p, keys, NULL))) goto out;
     snprintf(p, sizeof p, "balances[%zu].address", i);
     if ((rc = get_address(c, json_object_get(b, "address"), p, gb->address))) goto out;
     json_int_t x;
@@ -322,8 +325,9 @@ static int parse_authorities(gctx *c, json_t *arr, dvm_tx_genesis *g) {
 
 static int parse_root(gctx *c, json_t *root, dvm_tx_genesis *g) {
   static const char *const keys[] = {"chain_id", "time", "assets", "balances", "authorities", NULL};
+  static const char *const optional[] = {"block_gas_limit", "min_gas_price", NULL};
   if (!json_is_object(root)) return gfail(c, "(root)", "not an object");
-  int rc = check_keys(c, root, "", keys);
+  int rc = check_keys(c, root, "", keys, optional);
   if (rc) return rc;
   json_t *v = json_object_get(root, "chain_id");
   if (!json_is_string(v)) return gfail(c, "chain_id", "not a string");
@@ -341,6 +345,14 @@ static int parse_root(gctx *c, json_t *root, dvm_tx_genesis *g) {
   json_int_t t;
   if ((rc = get_uint(c, json_object_get(root, "time"), "time", INT64_MAX, &t))) return rc;
   g->time = (uint64_t)t;
+  g->block_gas_limit = DVM_GENESIS_BLOCK_GAS_LIMIT;
+  g->min_gas_price = DVM_GENESIS_MIN_GAS_PRICE;
+  if ((v = json_object_get(root, "block_gas_limit"))) {
+    if ((rc = get_amount(c, v, "block_gas_limit", &g->block_gas_limit))) return rc;
+    if (g->block_gas_limit == 0) return gfail(c, "block_gas_limit", "zero (a block could hold nothing)");
+  }
+  if ((v = json_object_get(root, "min_gas_price")) && (rc = get_amount(c, v, "min_gas_price", &g->min_gas_price)))
+    return rc;
   if ((rc = parse_assets(c, json_object_get(root, "assets"), g))) return rc;
   if ((rc = parse_balances(c, json_object_get(root, "balances"), g))) return rc;
   return parse_authorities(c, json_object_get(root, "authorities"), g);

@@ -21,7 +21,7 @@
 #include "base.h" /* dvm_hex_*, dvm_le_*, dvm_strerror */
 
 #define DVM_TX_VERSION 1u
-#define DVM_BLOCK_VERSION 1u
+#define DVM_BLOCK_VERSION 2u /* 2: the header carries gas_limit and gas_used */
 
 #define DVM_ADDR_BYTES 32u
 #define DVM_HASH_BYTES 32u
@@ -184,9 +184,11 @@ typedef struct dvm_tx_block_header {
   uint8_t tx_root[DVM_HASH_BYTES];
   uint8_t state_root[DVM_HASH_BYTES];    /* after this block */
   uint8_t receipts_root[DVM_HASH_BYTES];
+  uint64_t gas_limit; /* the chain's block gas limit (genesis block_gas_limit) */
+  uint64_t gas_used;  /* the sum of the receipts' gas used, <= gas_limit */
 } dvm_tx_block_header;
 
-#define DVM_BLOCK_HEADER_BYTES (1 + 8 + 32 + 8 + 32 + 32 + 32)
+#define DVM_BLOCK_HEADER_BYTES (1 + 8 + 32 + 8 + 32 + 32 + 32 + 8 + 8)
 
 void dvm_tx_block_header_encode(const dvm_tx_block_header *h, uint8_t out[DVM_BLOCK_HEADER_BYTES]);
 int dvm_tx_block_header_decode(const uint8_t *buf, size_t len, dvm_tx_block_header *h, char *err,
@@ -282,9 +284,15 @@ typedef struct dvm_tx_genesis_balance {
   uint64_t amount;
 } dvm_tx_genesis_balance;
 
+/* Defaults of the optional genesis keys (spec/tx.md §7). */
+#define DVM_GENESIS_BLOCK_GAS_LIMIT 1000000000u /* about one second of execution */
+#define DVM_GENESIS_MIN_GAS_PRICE 1u            /* 0 (free transactions) only when written */
+
 typedef struct dvm_tx_genesis {
   char chain_id[DVM_CHAIN_ID_MAX + 1];
   uint64_t time;
+  uint64_t block_gas_limit; /* > 0: the sum of a block's gas limits never exceeds it */
+  uint64_t min_gas_price;   /* a transaction's gas price is at least this */
   uint32_t asset_count;
   dvm_tx_genesis_asset *assets;      /* sorted by id, unique; asset 0 is the gas token */
   uint32_t balance_count;

@@ -102,6 +102,7 @@ const char *dvm_vm_verr_name(int rule) {
     [DVM_VERR_LDDW_SECOND] = "lddw_second",
     [DVM_VERR_FALLS_OFF] = "falls_off",
     [DVM_VERR_EXPORT] = "export",
+    [DVM_VERR_UNINIT] = "uninit",
   };
   if (rule < 0 || rule >= DVM_VERR_COUNT_) return "unknown";
   return names[rule];

@@ -288,6 +288,26 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
     }
   }
 
+  /* Dataflow: no read of a register that no path has written. */
+  {
+    uint32_t pc;
+    unsigned reg;
+    int u = dvm_vm_verify_init(code, slots, lddw_hi, exports, export_count, &pc, &reg);
+    if (u < 0) {
+      if (err) {
+        err->code = DVM_VM_ERR_NOMEM;
+        err->rule = DVM_VERR_NONE;
+        err->pc = UINT32_MAX;
+        snprintf(err->msg, sizeof err->msg, "out of memory verifying %u slots", slots);
+      }
+      rc = DVM_VM_ERR_NOMEM;
+    } else if (u) {
+      dvm_vm_insn in = dvm_vm_insn_decode(code, pc);
+      rc = reject(err, DVM_VERR_UNINIT, pc,
+                  "%s reads r%u, which no path from an entry point writes", dvm_vm_isa_lookup(&in)->name, reg);
+    }
+  }
+
 out:
   free(lddw_hi);
   return rc;

@@ -78,6 +78,7 @@ typedef enum dvm_vm_verr {
   DVM_VERR_LDDW_SECOND,     /* second slot of lddw is not all zero but imm */
   DVM_VERR_FALLS_OFF,       /* last instruction is not exit or an unconditional jump */
   DVM_VERR_EXPORT,          /* exported entry point not an instruction start */
+  DVM_VERR_UNINIT,          /* reads a register no path from an entry point writes */
   DVM_VERR_COUNT_
 } dvm_vm_verr;
 

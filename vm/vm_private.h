@@ -110,6 +110,15 @@ int dvm_vm_verify(const uint8_t *code, size_t code_len, size_t rodata_len,
                   const dvm_vm_export *exports, uint32_t export_count,
                   const dvm_vm_syscall_table *syscalls, dvm_vm_error *err);
 
+/* verify_init.c: the `uninit` rule, on code every other rule accepted
+ * (lddw_hi marks the second slots of lddw). 1 with the first read of a
+ * register that no path from an entry point (slot 0, the exports) writes,
+ * by rising pc and lowest register, in *bad_pc and *bad_reg; 0 when there
+ * is none; -1 out of memory. */
+int dvm_vm_verify_init(const uint8_t *code, uint32_t slots, const uint8_t *lddw_hi,
+                       const dvm_vm_export *exports, uint32_t export_count, uint32_t *bad_pc,
+                       unsigned *bad_reg);
+
 /* predecode.c: what the fast interpreter runs, from code dvm_vm_verify
  * accepted (on other code the result is unspecified). `kind` is scratch,
  * one byte per slot, carried between the steps: */

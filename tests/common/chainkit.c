@@ -1,6 +1,7 @@
 /* chainkit.c — see chainkit.h. */
 #include "chainkit.h"
 
+#include <inttypes.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,16 @@ char *ck_genesis(const ck_key *keys, size_t n) {
   dvm_hex_encode(keys[0].pk, 32, hex);
   at += (size_t)snprintf(j + at, cap - at, "],\"authorities\":[\"%s\"]}", hex);
   return j;
+}
+
+char *ck_genesis_gas(const ck_key *keys, size_t n, uint64_t block_gas_limit, uint64_t min_gas_price) {
+  char *j = ck_genesis(keys, n);
+  size_t at = strlen(j);
+  char *g = realloc(j, at + 128);
+  if (!g) die("oom");
+  snprintf(g + at - 1, 129, ",\"block_gas_limit\":\"%" PRIu64 "\",\"min_gas_price\":\"%" PRIu64 "\"}",
+           block_gas_limit, min_gas_price);
+  return g;
 }
 
 static void head(dvm_tx *tx, const ck_key *from, uint64_t nonce, uint8_t kind, uint64_t gas_limit) {

@@ -24,6 +24,8 @@ void ck_key_make(ck_key *k, uint32_t n);
  * assets GAS (0), USD (1), BTC (2), `n` funded keys (each 10^15 of every
  * asset) and key 0 as the only authority. */
 char *ck_genesis(const ck_key *keys, size_t n);
+/* The same with the genesis' block_gas_limit and min_gas_price written out. */
+char *ck_genesis_gas(const ck_key *keys, size_t n, uint64_t block_gas_limit, uint64_t min_gas_price);
 
 /* An encoded signed transaction; free() it. gas_price is 1. */
 typedef struct ck_tx {

@@ -93,7 +93,9 @@ int main(int argc, char **argv) {
   ck_key k[4];
   const char *cdir = argc > 1 ? argv[1] : "tests/runtime/contracts";
   for (uint32_t i = 0; i < 4; i++) ck_key_make(&k[i], i);
-  char *genesis = ck_genesis(k, 4);
+  /* A block gas limit of 4e9 lets block 7 fill its 32 MiB (37 deploys of
+   * 52 M gas each) before its gas: that block tests the size limit. */
+  char *genesis = ck_genesis_gas(k, 4, 4000000000u, 1);
   dvm_rt_chain *c = open_chain(dir, sizeof dir);
   CHECK(dvm_rt_chain_genesis(c, genesis, strlen(genesis)) == 0, "genesis: %s", dvm_rt_chain_errmsg(c));
   CHECK(dvm_rt_chain_genesis(c, genesis, strlen(genesis)) == DVM_RT_ERR_GENESIS, "second genesis refused");

@@ -131,7 +131,8 @@ static void check_cases(const char *cdir) {
   expect_check(c, &t, DVM_RT_ERR_TX, "gas limits overflow", "gas limits overflow");
   free(t.bytes);
   /* fee = limit x price overflows */
-  raw_transfer(&t, &k[0], k[0].pk, "dvm-test", 0, UINT64_MAX, 2);
+  raw_transfer(&t, &k[0], k[0].pk, "dvm-test", 0, DVM_GENESIS_BLOCK_GAS_LIMIT,
+               UINT64_MAX / DVM_GENESIS_BLOCK_GAS_LIMIT + 1);
   CHECK(dvm_rt_chain_check_tx(c, t.bytes, t.len, &info, e) == DVM_RT_ERR_TX && info.max_fee == UINT64_MAX,
         "fee overflow: max fee %" PRIu64, info.max_fee);
   CHECK(!strcmp(e, "fee overflows"), "fee overflow: reason '%s'", e);

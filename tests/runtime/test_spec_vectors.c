@@ -83,13 +83,14 @@ static void block0(void) {
   CHECK(dvm_rt_chain_head(c, &h, hash, root, &t) == 0 && h == 0 && t == 1700000000, "head of block 0");
   CHECK(dvm_rt_chain_block(c, 0, &blk, &blen) == 0 && blen == DVM_BLOCK_HEADER_BYTES + 4, "block 0 record");
   hex_is("block0.encoding", blk, blen,
-         "01" "0000000000000000" "0000000000000000000000000000000000000000000000000000000000000000" "00f1536500000000"
+         "02" "0000000000000000" "0000000000000000000000000000000000000000000000000000000000000000" "00f1536500000000"
          "fe63fbc15e682dcf7013f77be3bd4fd78dcfb4775b687f1d8173a653b86c93bf"
          "ffefbe5bbbff1020209f048b37feea59f0e87e8b51ca1ce59841c9b457f51ea0"
          "574d6ae65c04b68a9834bf3977733d3760eb418f452179aa5af95b1f82d7506d"
+         "00ca9a3b00000000" "0000000000000000" /* gas limit 10^9 (the default), gas used 0 */
          "00000000");
   hex_is("block0.state_root", root, 32, "ffefbe5bbbff1020209f048b37feea59f0e87e8b51ca1ce59841c9b457f51ea0");
-  hex_is("block0.hash", hash, 32, "1f54e631f48b33458cec3cc77242f10ba262733356a3399db940e2c69db2e70f");
+  hex_is("block0.hash", hash, 32, "fb48415b344e6492394ab7d625f8d190515555b55a4275fa296d879999dfc904");
   free(blk);
   dvm_rt_chain_close(c);
   rm_dir(dir);
@@ -144,7 +145,18 @@ static void block1(void) {
   u64_is("block1.gas_used", bi.gas_used, 3416);
   hex_is("block1.state_root", bi.state_root, 32, "70ca7671d1a245794c09ced938800c24be60b316b5b614885742e0833675857a");
   hex_is("block1.receipts_root", bi.receipts_root, 32, "3c7ceba6c215a0611231d106f8fa844cc5f502ec8ea720717bfcb568e609aa7a");
-  hex_is("block1.hash", bi.hash, 32, "c881eb91e7c59bf50df844d53865b6aa4d4f661d577f7c5c547403ebb8d2443e");
+  hex_is("block1.hash", bi.hash, 32, "8cb2e5ecedcb81e4311774ef28eb12a041f6e697a44049c5391ff08ec0f96cdc");
+  {
+    uint8_t *b1;
+    size_t b1len;
+    dvm_tx_block_header hd;
+    CHECK(dvm_rt_chain_block(c, 1, &b1, &b1len) == 0 &&
+              dvm_tx_block_header_decode(b1, DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e) == 0,
+          "block 1 header");
+    u64_is("block1.header.gas_limit", hd.gas_limit, 1000000000u);
+    u64_is("block1.header.gas_used", hd.gas_used, 3416);
+    free(b1);
+  }
   CHECK(dvm_rt_chain_receipt(c, tx.id, &rb, &rlen) == 0, "receipt");
   hex_is("block1.receipt", rb, rlen, "562152eb81bbcd5b5b0b17d5de643ed7bbfdf838ed88e9803743ece9eab32242"
          "0100000000000000" "00000000" "01" "00" "580d000000000000" "580d000000000000" "00" "0100"

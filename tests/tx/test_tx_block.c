@@ -15,29 +15,34 @@ static void blake(const char *domain, const uint8_t *a, size_t n, uint8_t out[32
 static dvm_tx_block_header sample_header(void) {
   dvm_tx_block_header h;
   memset(&h, 0, sizeof h);
-  h.version = 1;
+  h.version = 2;
   h.height = 0x0102030405060708ull;
   memset(h.parent, 0xA1, 32);
   h.time = 1700000123;
   memset(h.tx_root, 0xB2, 32);
   memset(h.state_root, 0xC3, 32);
   memset(h.receipts_root, 0xD4, 32);
+  h.gas_limit = 0x1122334455667788ull;
+  h.gas_used = 0x0000000000abcdefull;
   return h;
 }
 
 static void test_header(void) {
   dvm_tx_block_header h = sample_header(), d;
   uint8_t enc[DVM_BLOCK_HEADER_BYTES];
-  CHECK_EQ(DVM_BLOCK_HEADER_BYTES, 145);
+  CHECK_EQ(DVM_BLOCK_HEADER_BYTES, 161);
   dvm_tx_block_header_encode(&h, enc);
-  CHECK_EQ(enc[0], 1);
+  CHECK_EQ(enc[0], 2);
   CHECK(enc[1] == 0x08 && enc[8] == 0x01); /* height little-endian */
   CHECK(enc[9] == 0xA1 && enc[40] == 0xA1);
   CHECK(enc[41] == (uint8_t)1700000123 && enc[48] == 0);
   CHECK(enc[49] == 0xB2 && enc[81] == 0xC3 && enc[113] == 0xD4 && enc[144] == 0xD4);
+  CHECK(enc[145] == 0x88 && enc[152] == 0x11); /* gas_limit little-endian */
+  CHECK(enc[153] == 0xef && enc[155] == 0xab && enc[156] == 0 && enc[160] == 0); /* gas_used */
   char err[200];
   CHECK_EQ(dvm_tx_block_header_decode(enc, sizeof enc, &d, err, sizeof err), 0);
-  CHECK(d.version == 1 && d.height == h.height && d.time == h.time);
+  CHECK(d.version == 2 && d.height == h.height && d.time == h.time);
+  CHECK(d.gas_limit == h.gas_limit && d.gas_used == h.gas_used);
   CHECK(memcmp(d.parent, h.parent, 32) == 0 && memcmp(d.tx_root, h.tx_root, 32) == 0 &&
         memcmp(d.state_root, h.state_root, 32) == 0 &&
         memcmp(d.receipts_root, h.receipts_root, 32) == 0);
@@ -55,10 +60,10 @@ static void test_header(void) {
   memcpy(longer, enc, sizeof enc);
   longer[DVM_BLOCK_HEADER_BYTES] = 0;
   CHECK_EQ(dvm_tx_block_header_decode(longer, sizeof longer, &d, err, sizeof err), DVM_TX_ERR_TRAILING);
-  CHECK_MSG(err, "at byte 145: 1 trailing bytes after the header");
-  enc[0] = 2;
+  CHECK_MSG(err, "at byte 161: 1 trailing bytes after the header");
+  enc[0] = 1; /* version 1 headers (145 bytes, no gas fields) are not read */
   CHECK_EQ(dvm_tx_block_header_decode(enc, sizeof enc, &d, err, sizeof err), DVM_TX_ERR_VERSION);
-  CHECK_MSG(err, "block version 2");
+  CHECK_MSG(err, "block version 1 (want 2)");
 }
 
 static void test_hash_list(void) {
@@ -126,7 +131,7 @@ static void test_block(void) {
   size_t want = DVM_BLOCK_HEADER_BYTES + 4;
   for (int i = 0; i < N; i++) want += 4 + lens[i];
   CHECK_EQ(n, want);
-  CHECK(blk[145] == N && blk[146] == 0 && blk[147] == 0 && blk[148] == 0);
+  CHECK(blk[161] == N && blk[162] == 0 && blk[163] == 0 && blk[164] == 0);
   dvm_tx_block b;
   char err[300];
   CHECK_EQ(dvm_tx_block_decode(blk, n, &b, err, sizeof err), 0);
@@ -176,17 +181,17 @@ static void test_block(void) {
   blk[tx2] = 1;
   /* tx length above the cap, and a count above the cap. */
   uint8_t save[4];
-  memcpy(save, blk + 149, 4);
-  blk[149] = 1, blk[150] = 0, blk[151] = 0x10, blk[152] = 0; /* 1 MiB + 1 */
+  memcpy(save, blk + 165, 4);
+  blk[165] = 1, blk[166] = 0, blk[167] = 0x10, blk[168] = 0; /* 1 MiB + 1 */
   CHECK_EQ(dvm_tx_block_decode(blk, n, &b, err, sizeof err), DVM_TX_ERR_LIMIT);
   CHECK_MSG(err, "tx 0 length 1048577 above 1048576");
-  memcpy(blk + 149, save, 4);
-  blk[145] = 1, blk[146] = 0, blk[147] = 1, blk[148] = 0; /* 65537 */
+  memcpy(blk + 165, save, 4);
+  blk[161] = 1, blk[162] = 0, blk[163] = 1, blk[164] = 0; /* 65537 */
   CHECK_EQ(dvm_tx_block_decode(blk, n, &b, err, sizeof err), DVM_TX_ERR_LIMIT);
-  CHECK_MSG(err, "at byte 145: tx_count 65537 above 65536");
-  blk[145] = 0, blk[146] = 0, blk[147] = 1, blk[148] = 0; /* 65536 but too few bytes */
+  CHECK_MSG(err, "at byte 161: tx_count 65537 above 65536");
+  blk[161] = 0, blk[162] = 0, blk[163] = 1, blk[164] = 0; /* 65536 but too few bytes */
   CHECK_EQ(dvm_tx_block_decode(blk, n, &b, err, sizeof err), DVM_TX_ERR_TRUNCATED);
-  blk[145] = N, blk[147] = 0;
+  blk[161] = N, blk[163] = 0;
   CHECK_EQ(dvm_tx_block_decode(blk, n, &b, err, sizeof err), 0);
   dvm_tx_block_free(&b);
   free(blk);
@@ -194,7 +199,7 @@ static void test_block(void) {
 
   /* The empty block. */
   make_block(0, &blk, &n, encs, lens);
-  CHECK_EQ(n, 149);
+  CHECK_EQ(n, 165);
   CHECK_EQ(dvm_tx_block_decode(blk, n, &b, err, sizeof err), 0);
   CHECK(b.tx_count == 0 && b.txs == NULL);
   dvm_tx_block_free(&b);
@@ -232,9 +237,11 @@ static void test_vectors(void) {
   free(s);
   dvm_tx_block_header h;
   memset(&h, 0, sizeof h);
-  h.version = 1;
+  h.version = 2;
   h.height = 1;
   h.time = 1700000000;
+  h.gas_limit = 1000000000;
+  h.gas_used = 3416;
   dvm_tx_hash_list(DVM_DOMAIN_TX_ROOT, (const uint8_t(*)[32])id, 1, h.tx_root);
   s = test_hex(h.tx_root, 32);
   CHECK(strcmp(s, "05945467ab1b07db322cc566e33b2da5248f7c44b5f8496da4994cdfee9beeba") == 0);
@@ -243,7 +250,7 @@ static void test_vectors(void) {
   memset(h.receipts_root, 0x22, 32);
   dvm_tx_block_hash(&h, hash);
   s = test_hex(hash, 32);
-  CHECK(strcmp(s, "8db9aa20ed9f1a073227dfd38b3d9fb7e4f2f4f541a490550609b596d69e037a") == 0);
+  CHECK(strcmp(s, "4b2f5a1731ee9993288eab94bd352955a3c1b969178873b7430aa4b42aa0fec2") == 0);
   free(s);
   CHECK_EQ(dvm_hex_decode("8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c", pk, 32), 0);
   dvm_tx_contract_address(pk, 5, addr);
