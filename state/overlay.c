@@ -354,6 +354,12 @@ int dvm_state_overlay_get(dvm_state_overlay *ov, unsigned table, const void *key
   return DVM_STATE_OK;
 }
 
+int dvm_state_overlay_written(const dvm_state_overlay *ov, unsigned table, const void *key,
+                              size_t klen) {
+  if (check_key(table, key, klen)) return 0;
+  return ht_find(ov, table, key, klen, key_hash(ov, table, key, klen)) != NULL;
+}
+
 int dvm_state_overlay_next(dvm_state_overlay *ov, unsigned table, const void *after,
                         size_t after_len, dvm_state_bytes *key, dvm_state_bytes *val) {
   return dvm_state_overlay_next_opt(ov, table, after, after_len, NULL, key, val);

@@ -233,6 +233,12 @@ unsigned dvm_state_overlay_depth(const dvm_state_overlay *ov);
 int dvm_state_overlay_get(dvm_state_overlay *ov, unsigned table, const void *key, size_t klen,
                        dvm_state_bytes *val);
 
+/* 1 if the overlay holds a write of `key` (put or del, in any open frame
+ * or merged into the block), else 0: the commit will hash this key's
+ * change. Bad arguments: 0. O(1) expected. */
+int dvm_state_overlay_written(const dvm_state_overlay *ov, unsigned table, const void *key,
+                              size_t klen);
+
 /* Set `key` to a copy of `val` in the top frame. ERR_SIZE (lengths),
  * ERR_ARG (reserved META key, bad table), ERR_NOMEM: nothing changed. */
 int dvm_state_overlay_put(dvm_state_overlay *ov, unsigned table, const void *key, size_t klen,

@@ -44,3 +44,14 @@ add_test(NAME rt_mempool COMMAND test_chain_mempool ${CMAKE_CURRENT_LIST_DIR}/ru
 add_executable(test_spec_vectors ${CMAKE_CURRENT_LIST_DIR}/runtime/test_spec_vectors.c)
 target_link_libraries(test_spec_vectors PRIVATE dvm_rt)
 add_test(NAME rt_spec_vectors COMMAND test_spec_vectors)
+
+# Commit-aware storage gas and bounded storage_next (spec/syscalls.md §3.1):
+# the attacks as signed transactions, each operation's gas checked exactly.
+if(DVM_BPF_CLANG)
+  dvm_add_contract(storcost ${CMAKE_CURRENT_LIST_DIR}/runtime/storcost/storcost.c)
+  get_target_property(STORCOST_DVM storcost DVM_FILE)
+  add_executable(test_storage_cost ${CMAKE_CURRENT_LIST_DIR}/runtime/test_storage_cost.c)
+  target_link_libraries(test_storage_cost PRIVATE dvm_chainkit)
+  add_dependencies(test_storage_cost storcost)
+  add_test(NAME rt_storage_cost COMMAND test_storage_cost ${STORCOST_DVM})
+endif()
