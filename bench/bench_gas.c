@@ -110,7 +110,7 @@ static void fill(uint8_t tag, uint64_t from, uint64_t count, uint64_t vlen) {
   uint64_t per = vlen > 1024 ? 200 : 40000, g;
   for (uint64_t i = 0; i < count; i += per) {
     uint64_t n = count - i < per ? count - i : per;
-    uint64_t cost = n * (2000 + 8 * (vlen + 5)) + 400000;
+    uint64_t cost = n * (10000 + 8 * (vlen + 5)) + 400000;
     block("fill", (uint64_t)tag << 56 | (from + i), 0, n | vlen << 32, cost, 1, &g);
   }
 }
