@@ -160,7 +160,7 @@ int main(int argc, char **argv) {
   dvm_tx_contract_address(keys[1].pk, 1, callee_addr);
 
   uint64_t G = quick ? 2000000 : 10000000; /* gas per transaction */
-  uint64_t K = quick ? 50 : 2000;          /* tombstones / shadowed entries per call */
+  uint64_t K = quick ? 50 : 500;           /* tombstones / shadowed entries per call */
   uint64_t big = quick ? 4 : 75;           /* 64 KiB values per delete/shrink transaction */
   int bigtx = quick ? 1 : 4;                /* such transactions per block */
   double t0 = now();
