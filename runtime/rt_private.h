@@ -26,10 +26,19 @@
 #define G_LOG 100u             /* plus 50 per topic and 2 per data byte */
 #define G_LOG_TOPIC 50u
 #define G_LOG_BYTE 2u
-#define G_SGET 200u            /* storage get / next, plus 1 per byte read */
+#define G_SGET 600u            /* storage get / next, plus 1 per byte read (spec/gas.md) */
 #define G_SSET 500u            /* storage set, plus 5 per key+value byte */
 #define G_SSET_BYTE 5u
 #define G_SDEL 300u
+/* Commit-aware storage pricing (spec/gas.md "Storage and the commit"): the
+ * first write of a key in a block (set, or del of a key that exists) pays
+ * G_SFIRST (its LMDB page and the new lattice element); when the key
+ * exists in the last block it also pays G_SOLD + G_SOLD_BYTE per byte of
+ * that value (read and hashed out at commit, its pages freed). */
+#define G_SFIRST 8000u
+#define G_SOLD 500u
+#define G_SOLD_BYTE 2u
+#define G_SNEXT_SKIP 200u      /* storage_next: per shadowed entry skipped */
 #define G_BALANCE 100u
 #define G_TRANSFER 500u
 #define G_ORACLE 100u

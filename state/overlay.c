@@ -83,11 +83,17 @@ static void ht_remove(dvm_state_overlay *ov, const ov_node *n) {
   ov->ht_n--;
 }
 
-/* Smallest node with key > k (k NULL/klen 0: the smallest node). */
+/* Live counts: every structural change recomputes the nodes it moved. */
+static uint32_t live_of(const ov_node *t) { return t ? t->live : 0; }
+
+static void fix_live(ov_node *t) { t->live = live_of(t->l) + live_of(t->r) + !t->tomb; }
+
 static ov_node *rot_right(ov_node *t) {
   ov_node *l = t->l;
   t->l = l->r;
   l->r = t;
+  fix_live(t);
+  fix_live(l);
   return l;
 }
 
@@ -95,6 +101,8 @@ static ov_node *rot_left(ov_node *t) {
   ov_node *r = t->r;
   t->r = r->l;
   r->l = t;
+  fix_live(t);
+  fix_live(r);
   return r;
 }
 
@@ -103,11 +111,12 @@ static ov_node *treap_insert(ov_node *t, ov_node *n) {
   if (!t) return n;
   if (dvm_state__keycmp(n->key, n->klen, t->key, t->klen) < 0) {
     t->l = treap_insert(t->l, n);
-    if (t->l->prio > t->prio) t = rot_right(t);
+    if (t->l->prio > t->prio) return rot_right(t);
   } else {
     t->r = treap_insert(t->r, n);
-    if (t->r->prio > t->prio) t = rot_left(t);
+    if (t->r->prio > t->prio) return rot_left(t);
   }
+  fix_live(t);
   return t;
 }
 
@@ -123,11 +132,25 @@ static ov_node *treap_remove(ov_node *t, const ov_node *n) {
       t = rot_left(t);
       t->l = treap_remove(t->l, n);
     }
+    fix_live(t);
     return t;
   }
   if (dvm_state__keycmp(n->key, n->klen, t->key, t->klen) < 0) t->l = treap_remove(t->l, n);
   else t->r = treap_remove(t->r, n);
+  fix_live(t);
   return t;
+}
+
+/* Set n->tomb, adjusting the live counts on the path from the root. */
+static void set_tomb(ov_node *root, ov_node *n, uint8_t tomb) {
+  if (n->tomb == tomb) return;
+  n->tomb = tomb;
+  for (ov_node *t = root; t;) {
+    if (tomb) t->live--;
+    else t->live++;
+    if (t == n) return;
+    t = dvm_state__keycmp(n->key, n->klen, t->key, t->klen) < 0 ? t->l : t->r;
+  }
 }
 
 static void treap_free(ov_node *t) {
@@ -284,7 +307,7 @@ int dvm_state_overlay_pop(dvm_state_overlay *ov, int keep) {
       free(n->val);
       n->val = u->val;
       n->vlen = u->vlen;
-      n->tomb = u->tomb;
+      set_tomb(ov->root[u->table], n, u->tomb);
       n->serial = u->serial;
     }
   }
@@ -331,8 +354,24 @@ int dvm_state_overlay_get(dvm_state_overlay *ov, unsigned table, const void *key
   return DVM_STATE_OK;
 }
 
+int dvm_state_overlay_written(const dvm_state_overlay *ov, unsigned table, const void *key,
+                              size_t klen) {
+  if (check_key(table, key, klen)) return 0;
+  return ht_find(ov, table, key, klen, key_hash(ov, table, key, klen)) != NULL;
+}
+
 int dvm_state_overlay_next(dvm_state_overlay *ov, unsigned table, const void *after,
                         size_t after_len, dvm_state_bytes *key, dvm_state_bytes *val) {
+  return dvm_state_overlay_next_opt(ov, table, after, after_len, NULL, key, val);
+}
+
+uint64_t dvm_state_overlay_steps(const dvm_state_overlay *ov) { return ov->steps; }
+
+int dvm_state_overlay_next_opt(dvm_state_overlay *ov, unsigned table, const void *after,
+                            size_t after_len, dvm_state_next_opts *o, dvm_state_bytes *key,
+                            dvm_state_bytes *val) {
+  if (o) o->skipped = 0;
+  if (o && o->prefix_len && !o->prefix) return DVM_STATE_ERR_ARG;
   if (table >= DVM_STATE_TABLE_COUNT) return DVM_STATE_ERR_ARG;
   if (after_len > DVM_STATE_KEY_MAX || (after_len && !after)) return DVM_STATE_ERR_SIZE;
   MDB_txn *txn;
@@ -343,7 +382,8 @@ int dvm_state_overlay_next(dvm_state_overlay *ov, unsigned table, const void *af
     ov_errf(ov, "mdb_cursor_open(%s) failed", dvm_state__table_name(table));
     return DVM_STATE_ERR_LMDB;
   }
-  rc = dvm_state__merged_next(ov->cur[table], ov->root[table], after, after_len, key, val);
+  rc = dvm_state__merged_next(ov->cur[table], ov->root[table], after, after_len, o, &ov->steps,
+                           key, val);
   if (rc == DVM_STATE_ERR_LMDB)
     ov_errf(ov, "cursor over %s failed", dvm_state__table_name(table));
   return rc;
@@ -397,6 +437,7 @@ static int ov_write(dvm_state_overlay *ov, unsigned table, const void *key, size
     n->val = NULL;
     n->vlen = 0;
     n->tomb = 1;
+    n->live = 0;
     n->serial = serial;
     ov->root[table] = treap_insert(ov->root[table], n);
     ht_place(ov->ht, ov->ht_cap, n);
@@ -428,7 +469,7 @@ static int ov_write(dvm_state_overlay *ov, unsigned table, const void *key, size
   }
   n->val = copy;
   n->vlen = (uint32_t)vlen;
-  n->tomb = (uint8_t)tomb;
+  set_tomb(ov->root[table], n, (uint8_t)tomb);
   n->serial = serial;
   ov->bytes += vlen;
   return DVM_STATE_OK;

@@ -76,6 +76,7 @@ typedef enum dvm_state_err {
   DVM_STATE_ERR_BUSY = -209,    /* store has its overlay / map growth timed out on views */
   DVM_STATE_ERR_MAPFULL = -210, /* map would grow beyond map_size_max */
   DVM_STATE_ERR_THREAD = -211,  /* a worker thread could not be started */
+  DVM_STATE_ERR_LIMIT = -212,   /* next() would skip more shadowed entries than allowed */
 } dvm_state_err;
 
 /* libsodium must be initialised (sodium_init) before the dvm_state_lthash_
@@ -232,6 +233,12 @@ unsigned dvm_state_overlay_depth(const dvm_state_overlay *ov);
 int dvm_state_overlay_get(dvm_state_overlay *ov, unsigned table, const void *key, size_t klen,
                        dvm_state_bytes *val);
 
+/* 1 if the overlay holds a write of `key` (put or del, in any open frame
+ * or merged into the block), else 0: the commit will hash this key's
+ * change. Bad arguments: 0. O(1) expected. */
+int dvm_state_overlay_written(const dvm_state_overlay *ov, unsigned table, const void *key,
+                              size_t klen);
+
 /* Set `key` to a copy of `val` in the top frame. ERR_SIZE (lengths),
  * ERR_ARG (reserved META key, bad table), ERR_NOMEM: nothing changed. */
 int dvm_state_overlay_put(dvm_state_overlay *ov, unsigned table, const void *key, size_t klen,
@@ -243,10 +250,31 @@ int dvm_state_overlay_del(dvm_state_overlay *ov, unsigned table, const void *key
 
 /* The smallest key of `table` strictly greater than `after` in the merged
  * view (after_len 0: the smallest key). OK with *key and *val (either may be
- * NULL), NOTFOUND past the end. O(log n) in the overlay plus one LMDB
- * cursor seek, plus one step per tombstone or shadowed entry skipped. */
+ * NULL), NOTFOUND past the end. Cost (spec/state.md §2): O(log n) in the
+ * overlay whatever the number of overlay tombstones (live counts per
+ * subtree), plus one LMDB cursor seek, plus one cursor step and one treap
+ * descent per *shadowed* entry skipped (an LMDB key the overlay deleted). */
 int dvm_state_overlay_next(dvm_state_overlay *ov, unsigned table, const void *after,
                         size_t after_len, dvm_state_bytes *key, dvm_state_bytes *val);
+
+/* Options of dvm_state_overlay_next_opt. */
+typedef struct dvm_state_next_opts {
+  const void *prefix;  /* only keys starting with these bytes count: past */
+  size_t prefix_len;   /* them the walk stops (NOTFOUND); 0: no prefix */
+  uint64_t max_skip;   /* shadowed entries it may skip; one more: ERR_LIMIT */
+  uint64_t skipped;    /* out: shadowed entries skipped (also on ERR_LIMIT) */
+} dvm_state_next_opts;
+
+/* As dvm_state_overlay_next within `o->prefix`, skipping at most
+ * `o->max_skip` shadowed entries: the work is bounded before it is done
+ * (the supervisor sizes max_skip from the gas left, spec/syscalls.md). */
+int dvm_state_overlay_next_opt(dvm_state_overlay *ov, unsigned table, const void *after,
+                            size_t after_len, dvm_state_next_opts *o, dvm_state_bytes *key,
+                            dvm_state_bytes *val);
+
+/* Treap nodes visited plus LMDB cursor moves by every next() of this
+ * overlay so far: a debug counter for tests of the cost bound. */
+uint64_t dvm_state_overlay_steps(const dvm_state_overlay *ov);
 
 /* Bytes of keys and values held by the overlay (for the caller's limits). */
 size_t dvm_state_overlay_bytes(const dvm_state_overlay *ov);

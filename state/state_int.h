@@ -40,6 +40,8 @@ typedef struct ov_node {
   uint64_t serial; /* serial of the frame that wrote the current value */
   uint8_t *val;    /* malloc'd copy, NULL if vlen 0 or tomb */
   uint32_t vlen;
+  uint32_t live;   /* live (not tomb) nodes in this subtree, itself included:
+                      next() skips runs of tombstones in O(log n) */
   uint16_t klen;
   uint8_t tomb;    /* 1: deleted in the overlay */
   uint8_t table;
@@ -77,6 +79,7 @@ struct dvm_state_overlay {
   MDB_txn *base;                    /* snapshot read txn or NULL */
   MDB_cursor *cur[DVM_STATE_TABLE_COUNT]; /* cursors of `base` for next(), opened lazily */
   int scratch;                      /* begun on a view: `base` is the view's, never committed */
+  uint64_t steps;                   /* next(): treap nodes visited + LMDB cursor moves */
 };
 
 /* ---- keys.c ---- */
@@ -92,9 +95,12 @@ int dvm_state__keycmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
 int dvm_state__meta_read(dvm_state_store *s, MDB_txn *txn, uint64_t *height, uint8_t root[32],
                       dvm_state_lthash *sum);
 /* Merged successor (keys.c): smallest key > after in LMDB (cursor `c` of the
- * table, in a read txn) overlaid by the treap `ov_root` (NULL for none). */
+ * table, in a read txn) overlaid by the treap `ov_root` (NULL for none),
+ * as dvm_state_overlay_next_opt (o NULL: no prefix, no skip limit); adds
+ * the treap nodes visited and LMDB cursor moves to *steps. */
 int dvm_state__merged_next(MDB_cursor *c, const ov_node *ov_root, const void *after,
-                        size_t after_len, dvm_state_bytes *key, dvm_state_bytes *val);
+                        size_t after_len, dvm_state_next_opts *o, uint64_t *steps,
+                        dvm_state_bytes *key, dvm_state_bytes *val);
 /* ---- overlay.c ---- */
 /* Overlay's snapshot transaction: open it (shared map lock) if needed. */
 int dvm_state__ov_base(dvm_state_overlay *ov, MDB_txn **txn);

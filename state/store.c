@@ -276,7 +276,8 @@ int dvm_state_view_next(dvm_state_view *v, unsigned table, const void *after, si
     v->cur[table] = NULL;
     return DVM_STATE_ERR_LMDB;
   }
-  return dvm_state__merged_next(v->cur[table], NULL, after, after_len, key, val);
+  uint64_t steps = 0;
+  return dvm_state__merged_next(v->cur[table], NULL, after, after_len, NULL, &steps, key, val);
 }
 
 int dvm_state_view_last(dvm_state_view *v, uint64_t *height, uint8_t root[DVM_STATE_ROOT_BYTES]) {

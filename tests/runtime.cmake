@@ -50,3 +50,14 @@ add_test(NAME rt_spec_vectors COMMAND test_spec_vectors)
 add_executable(test_gas_limit ${CMAKE_CURRENT_LIST_DIR}/runtime/test_gas_limit.c)
 target_link_libraries(test_gas_limit PRIVATE dvm_chainkit)
 add_test(NAME rt_gas_limit COMMAND test_gas_limit ${CMAKE_CURRENT_LIST_DIR}/runtime/contracts)
+
+# Commit-aware storage gas and bounded storage_next (spec/syscalls.md §3.1):
+# the attacks as signed transactions, each operation's gas checked exactly.
+if(DVM_BPF_CLANG)
+  dvm_add_contract(storcost ${CMAKE_CURRENT_LIST_DIR}/runtime/storcost/storcost.c)
+  get_target_property(STORCOST_DVM storcost DVM_FILE)
+  add_executable(test_storage_cost ${CMAKE_CURRENT_LIST_DIR}/runtime/test_storage_cost.c)
+  target_link_libraries(test_storage_cost PRIVATE dvm_chainkit)
+  add_dependencies(test_storage_cost storcost)
+  add_test(NAME rt_storage_cost COMMAND test_storage_cost ${STORCOST_DVM})
+endif()

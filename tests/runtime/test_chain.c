@@ -323,12 +323,12 @@ int main(int argc, char **argv) {
   free(rr);
   /* call of vault.get: 182 bytes = 3 + 8 + 32 + 24 + 2 + (32 + 1 + 3 + 4 + 0 + 8 + 1) + 64;
    * intrinsic = 2000 + 8 * 182 + 500 = 3956;
-   * get runs 11 instructions (lddw counts once), storage_get 200 + 1 key
-   * byte + 8 value bytes = 209, return 10 + 8 = 18: 238;
-   * total 3956 + 238 = 4194 */
+   * get runs 11 instructions (lddw counts once), storage_get 600 + 1 key
+   * byte + 8 value bytes = 609, return 10 + 8 = 18: 638;
+   * total 3956 + 638 = 4594 (storage_get 200 -> 600: spec/gas.md) */
   CHECK(t6[1].len == 182, "call encoding is 182 bytes (%zu)", t6[1].len);
   ck_receipt(c, t6[1].id, &r, &rr);
-  CHECK(r.calls[0].gas_used == 238 && r.gas_used == 4194, "get: call gas 238, total 4194 (%" PRIu64 ", %" PRIu64 ")",
+  CHECK(r.calls[0].gas_used == 638 && r.gas_used == 4594, "get: call gas 638, total 4594 (%" PRIu64 ", %" PRIu64 ")",
         r.calls[0].gas_used, r.gas_used);
   dvm_rt_receipt_free(&r);
   free(rr);
@@ -340,7 +340,7 @@ int main(int argc, char **argv) {
         "oracle update from a non-authority refused (gas %" PRIu64 ")", r.gas_used);
   dvm_rt_receipt_free(&r);
   free(rr);
-  CHECK(bal(c, k[3].pk, 0) == gas0 - 3400 - 4194 - 3432, "fees paid in asset 0: %" PRIu64, gas0 - bal(c, k[3].pk, 0));
+  CHECK(bal(c, k[3].pk, 0) == gas0 - 3400 - 4594 - 3432, "fees paid in asset 0: %" PRIu64, gas0 - bal(c, k[3].pk, 0));
   CHECK(bal(c, k[3].pk, 2) == btc0 - 12345 && bal(c, dest, 2) == 12345, "12345 BTC moved");
   uint64_t n3 = 0;
   dvm_rt_chain_nonce(c, k[3].pk, &n3);

@@ -102,9 +102,10 @@ cat >"$T/sys.s" <<'S'
   exit
 S
 # gas: 20 instructions (dvm_return halts: the exit never runs) + set 500 + 5 * 9
-#    + get 200 + 1 + 8 + return 10 + 8 = 792
-expect "exec syscalls" 0 '{"status":"ok","r0":"0x8","gas_used":792,"insns":20,"return":"2a00000000000000"}' "$DVM" exec "$T/sys.s"
-expect "exec syscalls ref" 0 '"gas_used":792,"insns":20,"return":"2a00000000000000"' "$DVM" exec "$T/sys.s" --interp ref
+#    + 8,000 (the key's first write in the block) + get 600 + 1 + 8
+#    + return 10 + 8 = 9192
+expect "exec syscalls" 0 '{"status":"ok","r0":"0x8","gas_used":9192,"insns":20,"return":"2a00000000000000"}' "$DVM" exec "$T/sys.s"
+expect "exec syscalls ref" 0 '"gas_used":9192,"insns":20,"return":"2a00000000000000"' "$DVM" exec "$T/sys.s" --interp ref
 printf 'lddw %%r1, msg\nmov %%r2, 2\ncall dvm_revert\nexit\n.rodata\nmsg: .ascii "no"\n' >"$T/rev.s"
 expect "exec revert" 1 '"status":"revert"' "$DVM" exec "$T/rev.s"
 expect "exec revert message" 1 '"message":"6e6f"' "$DVM" exec "$T/rev.s"
