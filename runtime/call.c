@@ -68,7 +68,10 @@ int rt_prog_get(dvm_rt_chain *c, dvm_state_overlay *ov, const uint8_t hash[32], 
 }
 
 int rt_vm_for_depth(rt_vmset *s, unsigned depth, dvm_vm_exec **vm, uint8_t **heap) {
-  if (!s->vms[depth]) s->vms[depth] = malloc(sizeof(dvm_vm_exec));
+  if (!s->vms[depth]) {
+    s->vms[depth] = malloc(sizeof(dvm_vm_exec));
+    if (s->vms[depth]) dvm_vm_exec_forget(s->vms[depth]); /* its first run zeroes all */
+  }
   if (!s->heaps[depth]) s->heaps[depth] = malloc(RT_HEAP_CAP);
   if (!s->vms[depth] || !s->heaps[depth]) return DVM_STATE_ERR_NOMEM;
   *vm = s->vms[depth];
@@ -207,8 +210,9 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   memcpy(f->caller, caller, 32);
   f->nreceived = (uint8_t)nassets;
   if (nassets) memcpy(f->received, assets, nassets * sizeof *assets);
-  memset(heap, 0, DVM_VM_HEAP_DEFAULT); /* a fresh zeroed heap per call */
-  dvm_vm_exec_init(vm, prog, entry, gas, heap, DVM_VM_HEAP_DEFAULT, RT_HEAP_CAP, in_copy, input_len, f);
+  /* A fresh zeroed heap and stack per call: the VM zeroes what the
+   * previous call at this depth wrote (and all on the first). */
+  dvm_vm_exec_init_clean(vm, prog, entry, gas, heap, DVM_VM_HEAP_DEFAULT, RT_HEAP_CAP, in_copy, input_len, f);
   dvm_vm_reg_set(vm, 1, DVM_VM_ADDR(DVM_VM_REGION_INPUT, 0));
   dvm_vm_reg_set(vm, 2, input_len);
   size_t log_mark = x->nlogs;
