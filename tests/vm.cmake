@@ -41,3 +41,8 @@ add_executable(plugin_proto ${CMAKE_CURRENT_LIST_DIR}/vm/plugin_proto.c)
 target_link_libraries(plugin_proto PRIVATE dvm_asm dvm_base dvm_bpf_data)
 add_test(NAME vm_plugin_proto
   COMMAND plugin_proto $<TARGET_FILE:dvm-bpf-plugin> ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests)
+
+# dvm_vm_exec_init_clean: reused vm and heap start every run all zero.
+add_executable(test_init_clean ${CMAKE_CURRENT_LIST_DIR}/vm/test_init_clean.c)
+target_link_libraries(test_init_clean PRIVATE dvm_vm)
+add_test(NAME vm_init_clean COMMAND test_init_clean)

@@ -123,7 +123,11 @@ const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm) {
   } while (0)
   /* The same for a write, which also marks its 256-byte chunk written
    * (dvm_vm_exec_init_clean zeroes only those): only the stack and the
-   * heap are writable, so dmark[ix_] is one of their maps. */
+   * heap are writable, so dmark[ix_] is one of their maps. Measured on
+   * bench_perp part 2 (16,384 perp orders, callgrind): the mark adds 6.3 %
+   * host instructions to this function (242.5 M -> 257.7 M) and replaces
+   * zeroing 32 KiB of heap and 4 KiB per frame reached on every call: +10 %
+   * orders per CPU second end to end (median of 7, against main). */
 #define XLATE_W(H, ADDR, SZ)                               \
   do {                                                     \
     uint64_t a_ = (ADDR);                                  \
