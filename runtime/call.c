@@ -194,9 +194,11 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   rt_frame *f = &x->frames[x->depth];
   dvm_vm_exec *vm;
   uint8_t *heap;
-  uint8_t *in_copy = malloc(input_len ? input_len : 1);
+  /* Orders and most calls carry tens of bytes: no malloc for those. */
+  uint8_t in_small[256];
+  uint8_t *in_copy = input_len <= sizeof in_small ? in_small : malloc(input_len);
   if (!in_copy || (rc = rt_vm_for_depth(x->vm, x->depth, &vm, &heap))) {
-    free(in_copy);
+    if (in_copy != in_small) free(in_copy);
     dvm_state_overlay_pop(x->ov, 0);
     return in_copy ? rc : DVM_STATE_ERR_NOMEM;
   }
@@ -221,7 +223,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
    * its observer (trace.c); it gives the same results as the fast one. */
   const dvm_vm_result *res = x->trace ? dvm_rt_tracer_run(x->trace, vm, x->depth) : dvm_vm_run_fast(vm);
   x->depth--;
-  free(in_copy);
+  if (in_copy != in_small) free(in_copy);
 
   out->gas_used = res->gas_used;
   out->r0 = res->r0;
