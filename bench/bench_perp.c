@@ -15,7 +15,9 @@
  * crossing IOC orders; with signature checks on and off.
  *
  * Usage: bench_perp PERP_DVM [--n N] [--traders T] [--calls C] [--blocks B]
- *                   [--part 1|2] */
+ *                   [--part 1|2] [--sigs both|on|off] [--repeat R]
+ * --repeat R runs part 2 R times (a fresh chain each time) and prints every
+ * run's rate and their median. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,12 @@
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -289,7 +297,7 @@ static void part1(const uint8_t *code, size_t len, int n) {
 
 /* ---- part 2: end to end ---- */
 static double part2(const char *dvm, int traders, int calls, int blocks, int verify, uint64_t *ops_out,
-                    uint64_t *ok_out, double *gas_per_op) {
+                    uint64_t *ok_out, double *gas_per_op, double *cpu_rate) {
   pk_env e;
   dvm_rt_chain_opts o = {0, 0, !verify};
   pk_open(&e, (size_t)traders + 1, dvm, &o);
@@ -341,9 +349,9 @@ static double part2(const char *dvm, int traders, int calls, int blocks, int ver
       pk_b_sign(b, &e, (size_t)i, &all[bl * traders + (i - 1)]);
     }
   uint64_t ops = 0, ok = 0, gas = 0;
-  double t0 = now();
+  double t0 = now(), c0 = cpu_now();
   for (int bl = 0; bl < blocks; bl++) pk_block(&e, &all[bl * traders], (size_t)traders, 1);
-  double dt = now() - t0;
+  double dt = now() - t0, dc = cpu_now() - c0;
   for (int i = 0; i < traders * blocks; i++) {
     dvm_rt_receipt r;
     uint8_t *raw;
@@ -366,23 +374,36 @@ static double part2(const char *dvm, int traders, int calls, int blocks, int ver
   *ops_out = ops;
   *ok_out = ok;
   *gas_per_op = (double)gas / (double)ops;
+  *cpu_rate = (double)ops / dc;
   return (double)ops / dt;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
 }
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: bench_perp PERP_DVM [--n N] [--traders T] [--calls C] [--blocks B] [--part 1|2]\n");
+    fprintf(stderr, "usage: bench_perp PERP_DVM [--n N] [--traders T] [--calls C] [--blocks B] [--part 1|2] [--sigs both|on|off] [--repeat R]\n");
     return 2;
   }
-  int n = 1000, traders = 64, calls = 128, blocks = 4, part = 0;
+  int n = 1000, traders = 64, calls = 128, blocks = 4, part = 0, repeat = 1, sig_on = 1, sig_off = 1;
   for (int i = 2; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--n")) n = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--traders")) traders = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--calls")) calls = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--blocks")) blocks = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--part")) part = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--repeat")) repeat = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--sigs")) {
+      sig_on = strcmp(argv[i + 1], "off") != 0;
+      sig_off = strcmp(argv[i + 1], "on") != 0;
+    }
   }
   if (calls > PK_MAX_CALLS) calls = PK_MAX_CALLS;
+  if (repeat < 1) repeat = 1;
+  if (repeat > 99) repeat = 99;
   if (n > 1000) n = 1000; /* the sandbox is one transaction: at most 1024 logs */
   FILE *f = fopen(argv[1], "rb");
   if (!f) {
@@ -398,13 +419,24 @@ int main(int argc, char **argv) {
   if (part != 2) part1(code, (size_t)len, n);
   if (part != 1) {
     printf("## End to end (%d traders x %d calls per block, %d blocks; 60 %% resting, 30 %% cancels, 10 %% "
-           "crossing IOC)\n\n| signatures | operations | succeeded | gas per op | ops/s |\n|---|---|---|---|---|\n",
+           "crossing IOC)\n\n| signatures | operations | succeeded | gas per op | ops/s | ops per CPU second |\n"
+           "|---|---|---|---|---|---|\n",
            traders, calls, blocks);
     for (int verify = 1; verify >= 0; verify--) {
-      uint64_t ops, ok;
-      double gpo;
-      double r = part2(argv[1], traders, calls, blocks, verify, &ops, &ok, &gpo);
-      printf("| %s | %" PRIu64 " | %" PRIu64 " | %.0f | %.0f |\n", verify ? "verified" : "skipped", ops, ok, gpo, r);
+      if (!(verify ? sig_on : sig_off)) continue;
+      uint64_t ops = 0, ok = 0;
+      double gpo = 0, rates[99], cpu[99];
+      for (int k = 0; k < repeat; k++)
+        rates[k] = part2(argv[1], traders, calls, blocks, verify, &ops, &ok, &gpo, &cpu[k]);
+      qsort(rates, (size_t)repeat, sizeof *rates, cmp_double);
+      qsort(cpu, (size_t)repeat, sizeof *cpu, cmp_double);
+      printf("| %s | %" PRIu64 " | %" PRIu64 " | %.0f | %.0f | %.0f |", verify ? "verified" : "skipped", ops, ok, gpo,
+             rates[repeat / 2], cpu[repeat / 2]);
+      if (repeat > 1) {
+        printf(" median of %d:", repeat);
+        for (int k = 0; k < repeat; k++) printf(" %.0f", rates[k]);
+      }
+      printf("\n");
       fflush(stdout);
     }
   }

@@ -68,7 +68,10 @@ int rt_prog_get(dvm_rt_chain *c, dvm_state_overlay *ov, const uint8_t hash[32], 
 }
 
 int rt_vm_for_depth(rt_vmset *s, unsigned depth, dvm_vm_exec **vm, uint8_t **heap) {
-  if (!s->vms[depth]) s->vms[depth] = malloc(sizeof(dvm_vm_exec));
+  if (!s->vms[depth]) {
+    s->vms[depth] = malloc(sizeof(dvm_vm_exec));
+    if (s->vms[depth]) dvm_vm_exec_forget(s->vms[depth]); /* its first run zeroes all */
+  }
   if (!s->heaps[depth]) s->heaps[depth] = malloc(RT_HEAP_CAP);
   if (!s->vms[depth] || !s->heaps[depth]) return DVM_STATE_ERR_NOMEM;
   *vm = s->vms[depth];
@@ -191,9 +194,11 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   rt_frame *f = &x->frames[x->depth];
   dvm_vm_exec *vm;
   uint8_t *heap;
-  uint8_t *in_copy = malloc(input_len ? input_len : 1);
+  /* Orders and most calls carry tens of bytes: no malloc for those. */
+  uint8_t in_small[256];
+  uint8_t *in_copy = input_len <= sizeof in_small ? in_small : malloc(input_len);
   if (!in_copy || (rc = rt_vm_for_depth(x->vm, x->depth, &vm, &heap))) {
-    free(in_copy);
+    if (in_copy != in_small) free(in_copy);
     dvm_state_overlay_pop(x->ov, 0);
     return in_copy ? rc : DVM_STATE_ERR_NOMEM;
   }
@@ -207,8 +212,9 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   memcpy(f->caller, caller, 32);
   f->nreceived = (uint8_t)nassets;
   if (nassets) memcpy(f->received, assets, nassets * sizeof *assets);
-  memset(heap, 0, DVM_VM_HEAP_DEFAULT); /* a fresh zeroed heap per call */
-  dvm_vm_exec_init(vm, prog, entry, gas, heap, DVM_VM_HEAP_DEFAULT, RT_HEAP_CAP, in_copy, input_len, f);
+  /* A fresh zeroed heap and stack per call: the VM zeroes what the
+   * previous call at this depth wrote (and all on the first). */
+  dvm_vm_exec_init_clean(vm, prog, entry, gas, heap, DVM_VM_HEAP_DEFAULT, RT_HEAP_CAP, in_copy, input_len, f);
   dvm_vm_reg_set(vm, 1, DVM_VM_ADDR(DVM_VM_REGION_INPUT, 0));
   dvm_vm_reg_set(vm, 2, input_len);
   size_t log_mark = x->nlogs;
@@ -217,7 +223,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
    * its observer (trace.c); it gives the same results as the fast one. */
   const dvm_vm_result *res = x->trace ? dvm_rt_tracer_run(x->trace, vm, x->depth) : dvm_vm_run_fast(vm);
   x->depth--;
-  free(in_copy);
+  if (in_copy != in_small) free(in_copy);
 
   out->gas_used = res->gas_used;
   out->r0 = res->r0;

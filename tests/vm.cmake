@@ -52,3 +52,8 @@ add_test(NAME vm_plugin_proto
 add_executable(corpus_uninit ${CMAKE_CURRENT_LIST_DIR}/vm/corpus_uninit.c)
 target_link_libraries(corpus_uninit PRIVATE dvm_testcommon dvm_rt dvm_asm)
 add_test(NAME vm_corpus_uninit COMMAND corpus_uninit ${CMAKE_SOURCE_DIR}/fuzz)
+
+# dvm_vm_exec_init_clean: reused vm and heap start every run all zero.
+add_executable(test_init_clean ${CMAKE_CURRENT_LIST_DIR}/vm/test_init_clean.c)
+target_link_libraries(test_init_clean PRIVATE dvm_vm)
+add_test(NAME vm_init_clean COMMAND test_init_clean)

@@ -4,13 +4,95 @@
 
 #include <string.h>
 
+static int init_args_ok(const dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
+                        const uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
+                        const uint8_t *input, uint32_t input_len) {
+  if (!vm || !p || heap_len > heap_cap || (heap_cap && !heap) || (input_len && !input)) return 0;
+  /* Entry points must be instruction starts the verifier marked. */
+  return entry_pc < p->slots && p->dcode[entry_pc].cost != 0;
+}
+
+/* Everything but the arguments' checks and the stack's zeroing. */
+static void init_common(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
+                        uint64_t gas_limit, uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
+                        const uint8_t *input, uint32_t input_len, void *ctx);
+
 int dvm_vm_exec_init(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
                      uint64_t gas_limit, uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
                      const uint8_t *input, uint32_t input_len, void *ctx) {
-  if (!vm || !p || heap_len > heap_cap || (heap_cap && !heap) || (input_len && !input))
+  if (!init_args_ok(vm, p, entry_pc, heap, heap_len, heap_cap, input, input_len)) return DVM_VM_ERR_ARG;
+  vm->clean = 0;
+  vm->marks_ok = 0;
+  memset(vm->stack, 0, DVM_VM_FRAME_SIZE); /* frame 0; the others when first reached */
+  init_common(vm, p, entry_pc, gas_limit, heap, heap_len, heap_cap, input, input_len, ctx);
+  return DVM_VM_OK;
+}
+
+void dvm_vm_exec_forget(dvm_vm_exec *vm) {
+  vm->clean = 0;
+  vm->marks_ok = 0;
+}
+
+/* Zero the marked chunks among the first n of map, in buf of len bytes. A
+ * chunk's last store may spill up to 7 bytes into the next chunk. */
+static void scrub(uint8_t *buf, size_t len, uint8_t *map, size_t n) {
+  const size_t chunk = (size_t)1 << DVM_VM_DIRTY_SHIFT;
+  for (size_t w = 0; w < n; w += 8) {
+    uint64_t any;
+    memcpy(&any, map + w, 8); /* n is a multiple of 8 */
+    if (!any) continue;
+    for (size_t i = w; i < w + 8; i++) {
+      if (!map[i]) continue;
+      map[i] = 0;
+      size_t at = i * chunk, k = chunk + 8;
+      if (at >= len) continue;
+      if (at + k > len) k = len - at;
+      memset(buf + at, 0, k);
+    }
+  }
+}
+
+int dvm_vm_exec_init_clean(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
+                           uint64_t gas_limit, uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
+                           const uint8_t *input, uint32_t input_len, void *ctx) {
+  if (!init_args_ok(vm, p, entry_pc, heap, heap_len, heap_cap, input, input_len) ||
+      heap_cap > DVM_VM_DIRTY_HEAP_MAX)
     return DVM_VM_ERR_ARG;
-  /* Entry points must be instruction starts the verifier marked. */
-  if (entry_pc >= p->slots || p->dcode[entry_pc].cost == 0) return DVM_VM_ERR_ARG;
+  const size_t fchunks = DVM_VM_FRAME_SIZE >> DVM_VM_DIRTY_SHIFT;
+  if (vm->clean && vm->clean_heap == heap && vm->clean_cap == heap_cap) {
+    /* Both were zero when the previous run started; it wrote only frames
+     * 0..depth_hwm and the heap below its final length. */
+    size_t stack_used = (size_t)(vm->depth_hwm + 1) * DVM_VM_FRAME_SIZE;
+    size_t heap_used = (size_t)vm->rgn_wlen[DVM_VM_REGION_HEAP];
+    size_t sn = (size_t)(vm->depth_hwm + 1) * fchunks;
+    size_t hn = (heap_used + ((size_t)1 << DVM_VM_DIRTY_SHIFT) - 1) >> DVM_VM_DIRTY_SHIFT;
+    hn = (hn + 7) & ~(size_t)7;
+    if (vm->marks_ok) {
+      scrub(vm->stack, DVM_VM_STACK_SIZE, vm->dirty_stack, sn);
+      scrub(heap, heap_cap, vm->dirty_heap, hn);
+    } else { /* the reference interpreter ran: it does not mark */
+      memset(vm->stack, 0, stack_used);
+      if (heap_used) memset(heap, 0, heap_used);
+      memset(vm->dirty_stack, 0, sn);
+      memset(vm->dirty_heap, 0, hn);
+    }
+  } else {
+    memset(vm->stack, 0, DVM_VM_STACK_SIZE);
+    if (heap_cap) memset(heap, 0, heap_cap);
+    memset(vm->dirty_stack, 0, sizeof vm->dirty_stack);
+    memset(vm->dirty_heap, 0, sizeof vm->dirty_heap);
+  }
+  vm->clean = 1;
+  vm->marks_ok = 0; /* dvm_vm_run_fast sets it */
+  vm->clean_heap = heap;
+  vm->clean_cap = heap_cap;
+  init_common(vm, p, entry_pc, gas_limit, heap, heap_len, heap_cap, input, input_len, ctx);
+  return DVM_VM_OK;
+}
+
+static void init_common(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
+                        uint64_t gas_limit, uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
+                        const uint8_t *input, uint32_t input_len, void *ctx) {
 
   memset(vm->rgn_host, 0, sizeof vm->rgn_host);
   memset(vm->rgn_rlen, 0, sizeof vm->rgn_rlen);
@@ -37,11 +119,9 @@ int dvm_vm_exec_init(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc
   vm->trace = NULL;
   vm->trace_ctx = NULL;
 
-  memset(vm->stack, 0, DVM_VM_FRAME_SIZE);
   vm->depth_hwm = 0;
   dvm_vm_stack_enter(vm, 0);
   vm->reg[10] = DVM_VM_ADDR(DVM_VM_REGION_STACK, DVM_VM_FRAME_SIZE);
-  return DVM_VM_OK;
 }
 
 void dvm_vm_reg_set(dvm_vm_exec *vm, unsigned reg, uint64_t value) {
@@ -79,6 +159,18 @@ void *dvm_vm_translate(dvm_vm_exec *vm, uint64_t addr, uint64_t len, int access)
     vm->res.fault_size = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
     vm->res.fault_access = access;
     return NULL;
+  }
+  if (access == DVM_VM_ACCESS_WRITE) { /* mark the chunks (dvm_vm_exec_init_clean) */
+    uint64_t first = off >> DVM_VM_DIRTY_SHIFT, last = (off + len - 1) >> DVM_VM_DIRTY_SHIFT;
+    if (ix == DVM_VM_REGION_STACK) {
+      memset(vm->dirty_stack + first, 1, (size_t)(last - first + 1));
+    } else if (ix != DVM_VM_REGION_HEAP) {
+      /* no other region is writable */
+    } else if (last - first >= DVM_VM_DIRTY_HEAP_MASK) {
+      memset(vm->dirty_heap, 1, sizeof vm->dirty_heap);
+    } else {
+      for (uint64_t c = first; c <= last; c++) vm->dirty_heap[c & DVM_VM_DIRTY_HEAP_MASK] = 1;
+    }
   }
   return vm->rgn_host[ix] + off;
 }

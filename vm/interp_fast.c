@@ -66,6 +66,13 @@ const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm) {
   const dvm_vm_dinsn *stop = NULL;      /* step mode: the instruction gas cannot pay */
   const dvm_vm_dinsn *slow_leader = NULL;
   uint64_t gas = vm->gas_left;
+  /* Written-chunk maps by region (XLATE_W): the stack's chunk numbers
+   * stay below its 1024, the heap's wrap at DVM_VM_DIRTY_HEAP_MASK. */
+  uint8_t *const dmark[DVM_VM_REGION_COUNT] = {
+    [DVM_VM_REGION_RODATA] = vm->dirty_heap, [DVM_VM_REGION_STACK] = vm->dirty_stack,
+    [DVM_VM_REGION_HEAP] = vm->dirty_heap, [DVM_VM_REGION_INPUT] = vm->dirty_heap,
+    [0] = vm->dirty_heap, [5] = vm->dirty_heap, [6] = vm->dirty_heap, [7] = vm->dirty_heap,
+  };
   uint64_t r[11];
   uint64_t fault_addr = 0;
   uint32_t fault_size = 0;
@@ -74,6 +81,7 @@ const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm) {
 
   memcpy(r, vm->reg, sizeof r);
   memset(&vm->res, 0, sizeof vm->res);
+  vm->marks_ok = 1; /* every write below is marked (XLATE_W, dvm_vm_translate) */
 
 #define DST r[ip->dst]
 #define SRC r[ip->src]
@@ -112,6 +120,27 @@ const dvm_vm_result *dvm_vm_run_fast(dvm_vm_exec *vm) {
       goto mem_fault;                                      \
     }                                                      \
     H = host[ix_] + o_;                                    \
+  } while (0)
+  /* The same for a write, which also marks its 256-byte chunk written
+   * (dvm_vm_exec_init_clean zeroes only those): only the stack and the
+   * heap are writable, so dmark[ix_] is one of their maps. Measured on
+   * bench_perp part 2 (16,384 perp orders, callgrind): the mark adds 6.3 %
+   * host instructions to this function (242.5 M -> 257.7 M) and replaces
+   * zeroing 32 KiB of heap and 4 KiB per frame reached on every call: +10 %
+   * orders per CPU second end to end (median of 7, against main). */
+#define XLATE_W(H, ADDR, SZ)                               \
+  do {                                                     \
+    uint64_t a_ = (ADDR);                                  \
+    unsigned ix_ = (unsigned)(a_ >> 32) & 7u;              \
+    uint64_t o_ = a_ ^ ((uint64_t)ix_ << 32);              \
+    if (UNLIKELY(o_ + (SZ) > wlen[ix_])) {                 \
+      fault_addr = a_;                                     \
+      fault_size = (SZ);                                   \
+      fault_access = DVM_VM_ACCESS_WRITE;                  \
+      goto mem_fault;                                      \
+    }                                                      \
+    H = host[ix_] + o_;                                    \
+    dmark[ix_][(o_ >> DVM_VM_DIRTY_SHIFT) & DVM_VM_DIRTY_HEAP_MASK] = 1; \
   } while (0)
 #define ADDR_SRC (SRC + (uint64_t)(int64_t)ip->off)
 #define ADDR_DST (DST + (uint64_t)(int64_t)ip->off)
@@ -265,9 +294,9 @@ op_LDDW: DST = IMM; ip += 2; DISPATCH();
 op_LDX64: { uint8_t *h_; XLATE(h_, ADDR_SRC, 8, rlen, DVM_VM_ACCESS_READ); DST = dvm_load_u64(h_); NEXT(); }
 
 #define STORES(W, SZ, ST)                                                        \
-  op_ST##W: { uint8_t *h_; XLATE(h_, ADDR_DST, SZ, wlen, DVM_VM_ACCESS_WRITE);   \
+  op_ST##W: { uint8_t *h_; XLATE_W(h_, ADDR_DST, SZ);   \
     ST(h_, IMM); NEXT(); }                                                       \
-  op_STX##W: { uint8_t *h_; XLATE(h_, ADDR_DST, SZ, wlen, DVM_VM_ACCESS_WRITE);  \
+  op_STX##W: { uint8_t *h_; XLATE_W(h_, ADDR_DST, SZ);  \
     ST(h_, SRC); NEXT(); }
 #define ST8(h, v) (*(h) = (uint8_t)(v))
 #define ST16(h, v) dvm_store_u16(h, (uint16_t)(v))
@@ -281,7 +310,7 @@ op_LDX64: { uint8_t *h_; XLATE(h_, ADDR_SRC, 8, rlen, DVM_VM_ACCESS_READ); DST =
   /* Atomics: single-threaded, so plain read-modify-write. */
 #define ATOMIC(ID, W, LD, ST, OP, FETCH)                                        \
   op_AT_##ID##W: {                                                              \
-    uint8_t *h_; XLATE(h_, ADDR_DST, W / 8, wlen, DVM_VM_ACCESS_WRITE);         \
+    uint8_t *h_; XLATE_W(h_, ADDR_DST, W / 8);         \
     uint64_t old_ = LD(h_);                                                     \
     ST(h_, old_ OP SRC);                                                        \
     if (FETCH) SRC = old_;                                                      \
@@ -305,28 +334,28 @@ op_LDX64: { uint8_t *h_; XLATE(h_, ADDR_SRC, 8, rlen, DVM_VM_ACCESS_READ); DST =
   ATOMIC(FXOR, 64, dvm_load_u64, dvm_store_u64, ^, 1)
 #undef ATOMIC
 op_AT_XCHG32: {
-  uint8_t *h_; XLATE(h_, ADDR_DST, 4, wlen, DVM_VM_ACCESS_WRITE);
+  uint8_t *h_; XLATE_W(h_, ADDR_DST, 4);
   uint64_t old_ = dvm_load_u32(h_);
   dvm_store_u32(h_, (uint32_t)SRC);
   SRC = old_;
   NEXT();
 }
 op_AT_XCHG64: {
-  uint8_t *h_; XLATE(h_, ADDR_DST, 8, wlen, DVM_VM_ACCESS_WRITE);
+  uint8_t *h_; XLATE_W(h_, ADDR_DST, 8);
   uint64_t old_ = dvm_load_u64(h_);
   dvm_store_u64(h_, SRC);
   SRC = old_;
   NEXT();
 }
 op_AT_CMPXCHG32: {
-  uint8_t *h_; XLATE(h_, ADDR_DST, 4, wlen, DVM_VM_ACCESS_WRITE);
+  uint8_t *h_; XLATE_W(h_, ADDR_DST, 4);
   uint64_t old_ = dvm_load_u32(h_);
   if (old_ == (uint32_t)r[0]) dvm_store_u32(h_, (uint32_t)SRC);
   r[0] = old_;
   NEXT();
 }
 op_AT_CMPXCHG64: {
-  uint8_t *h_; XLATE(h_, ADDR_DST, 8, wlen, DVM_VM_ACCESS_WRITE);
+  uint8_t *h_; XLATE_W(h_, ADDR_DST, 8);
   uint64_t old_ = dvm_load_u64(h_);
   if (old_ == r[0]) dvm_store_u64(h_, SRC);
   r[0] = old_;
@@ -472,4 +501,5 @@ finish:
 #undef JUMP_TO
 #undef FALL
 #undef XLATE
+#undef XLATE_W
 }

@@ -36,6 +36,8 @@ extern "C" {
 #define DVM_VM_MAX_DEPTH    64u   /* frames: the entry frame plus 63 nested calls */
 #define DVM_VM_STACK_SIZE   (DVM_VM_FRAME_SIZE * DVM_VM_MAX_DEPTH)
 #define DVM_VM_HEAP_DEFAULT 32768u /* heap bytes a fresh execution gets */
+#define DVM_VM_DIRTY_SHIFT  8u        /* written-chunk tracking: 256-byte chunks */
+#define DVM_VM_DIRTY_HEAP_MAX 1048576u /* heap bytes dvm_vm_exec_init_clean tracks */
 
 /* Verifier size limits (spec/verifier.md). */
 #define DVM_VM_MAX_CODE_SLOTS  262144u   /* 2 MiB of code */
@@ -347,6 +349,16 @@ struct dvm_vm_exec {
     const void *ret_ip; /* fast interpreter: the return instruction */
     uint32_t ret_pc;    /* reference interpreter: the return slot */
   } frames[DVM_VM_MAX_DEPTH];
+  /* Reuse without zeroing everything (dvm_vm_exec_init_clean): which
+   * 256-byte chunks of stack and heap were written since the last init
+   * (by the fast interpreter's stores and by dvm_vm_translate for WRITE;
+   * heap chunk numbers modulo DVM_VM_DIRTY_HEAP_MAX / 256). */
+  uint8_t clean;        /* init_clean: stack and heap buffer all zero at init */
+  uint8_t marks_ok;     /* every write of this run is in dirty_* (run_fast) */
+  uint8_t dirty_stack[DVM_VM_STACK_SIZE >> DVM_VM_DIRTY_SHIFT];
+  uint8_t dirty_heap[DVM_VM_DIRTY_HEAP_MAX >> DVM_VM_DIRTY_SHIFT];
+  uint8_t *clean_heap;  /* the heap buffer of the last init_clean */
+  uint32_t clean_cap;
   uint8_t stack[DVM_VM_STACK_SIZE];
 };
 
@@ -359,6 +371,24 @@ struct dvm_vm_exec {
 int dvm_vm_exec_init(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
                      uint64_t gas_limit, uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
                      const uint8_t *input, uint32_t input_len, void *ctx);
+
+/* The same for a vm and heap buffer that are used again and again (the
+ * runtime's calls): instead of the caller zeroing the heap and the VM
+ * zeroing each stack frame when first reached, the VM zeroes only the
+ * 256-byte chunks of stack and heap that the previous run on this vm wrote
+ * (the fast interpreter and dvm_vm_translate record them), so every run
+ * starts with the whole stack and the whole heap buffer (heap_cap bytes)
+ * zero, exactly as with dvm_vm_exec_init on a zeroed heap. The first use
+ * of a vm (or after dvm_vm_exec_init, or a run of the reference
+ * interpreter, which does not record) zeroes everything instead, as does a
+ * different heap buffer or cap. heap_cap <= DVM_VM_DIRTY_HEAP_MAX; before
+ * the first call the vm must have been through dvm_vm_exec_forget. */
+int dvm_vm_exec_init_clean(dvm_vm_exec *vm, const dvm_vm_program *p, uint32_t entry_pc,
+                           uint64_t gas_limit, uint8_t *heap, uint32_t heap_len, uint32_t heap_cap,
+                           const uint8_t *input, uint32_t input_len, void *ctx);
+/* Mark a new (e.g. malloc'd) vm as holding nothing known: the next
+ * dvm_vm_exec_init_clean zeroes stack and heap wholly. */
+void dvm_vm_exec_forget(dvm_vm_exec *vm);
 
 /* Set r1..r5 (or any register but r10) before running. */
 void dvm_vm_reg_set(dvm_vm_exec *vm, unsigned reg, uint64_t value);

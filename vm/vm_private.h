@@ -27,6 +27,11 @@ static inline uint32_t dvm_load_u32(const uint8_t *p) {
   return v;
 #else
   return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+/* Written-chunk marks (dvm_vm_exec_init_clean): the heap's chunk numbers
+ * wrap at DVM_VM_DIRTY_HEAP_MAX, so a larger heap (only with plain
+ * dvm_vm_exec_init, which ignores the marks) never writes past the map. */
+#define DVM_VM_DIRTY_HEAP_MASK ((DVM_VM_DIRTY_HEAP_MAX >> DVM_VM_DIRTY_SHIFT) - 1u)
+
 #endif
 }
 static inline uint64_t dvm_load_u64(const uint8_t *p) {
@@ -36,6 +41,11 @@ static inline uint64_t dvm_load_u64(const uint8_t *p) {
   return v;
 #else
   return (uint64_t)dvm_load_u32(p) | (uint64_t)dvm_load_u32(p + 4) << 32;
+/* Written-chunk marks (dvm_vm_exec_init_clean): the heap's chunk numbers
+ * wrap at DVM_VM_DIRTY_HEAP_MAX, so a larger heap (only with plain
+ * dvm_vm_exec_init, which ignores the marks) never writes past the map. */
+#define DVM_VM_DIRTY_HEAP_MASK ((DVM_VM_DIRTY_HEAP_MAX >> DVM_VM_DIRTY_SHIFT) - 1u)
+
 #endif
 }
 static inline void dvm_store_u16(uint8_t *p, uint16_t v) {
@@ -47,6 +57,11 @@ static inline void dvm_store_u32(uint8_t *p, uint32_t v) {
   memcpy(p, &v, 4);
 #else
   for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+/* Written-chunk marks (dvm_vm_exec_init_clean): the heap's chunk numbers
+ * wrap at DVM_VM_DIRTY_HEAP_MAX, so a larger heap (only with plain
+ * dvm_vm_exec_init, which ignores the marks) never writes past the map. */
+#define DVM_VM_DIRTY_HEAP_MASK ((DVM_VM_DIRTY_HEAP_MAX >> DVM_VM_DIRTY_SHIFT) - 1u)
+
 #endif
 }
 static inline void dvm_store_u64(uint8_t *p, uint64_t v) {
@@ -55,6 +70,11 @@ static inline void dvm_store_u64(uint8_t *p, uint64_t v) {
 #else
   dvm_store_u32(p, (uint32_t)v);
   dvm_store_u32(p + 4, (uint32_t)(v >> 32));
+/* Written-chunk marks (dvm_vm_exec_init_clean): the heap's chunk numbers
+ * wrap at DVM_VM_DIRTY_HEAP_MAX, so a larger heap (only with plain
+ * dvm_vm_exec_init, which ignores the marks) never writes past the map. */
+#define DVM_VM_DIRTY_HEAP_MASK ((DVM_VM_DIRTY_HEAP_MAX >> DVM_VM_DIRTY_SHIFT) - 1u)
+
 #endif
 }
 
@@ -150,13 +170,19 @@ int dvm_vm_predecode(const uint8_t *code, uint32_t slots, const dvm_vm_export *e
  * interpreters. */
 static inline void dvm_vm_stack_enter(dvm_vm_exec *vm, uint32_t depth) {
   if (depth > vm->depth_hwm) {
-    memset(vm->stack + (size_t)(vm->depth_hwm + 1) * DVM_VM_FRAME_SIZE, 0,
-           (size_t)(depth - vm->depth_hwm) * DVM_VM_FRAME_SIZE);
+    if (!vm->clean) /* after dvm_vm_exec_init_clean the whole stack is zero */
+      memset(vm->stack + (size_t)(vm->depth_hwm + 1) * DVM_VM_FRAME_SIZE, 0,
+             (size_t)(depth - vm->depth_hwm) * DVM_VM_FRAME_SIZE);
     vm->depth_hwm = depth;
   }
   vm->depth = depth;
   vm->rgn_rlen[DVM_VM_REGION_STACK] = (uint64_t)(depth + 1) * DVM_VM_FRAME_SIZE;
   vm->rgn_wlen[DVM_VM_REGION_STACK] = (uint64_t)(depth + 1) * DVM_VM_FRAME_SIZE;
 }
+
+/* Written-chunk marks (dvm_vm_exec_init_clean): the heap's chunk numbers
+ * wrap at DVM_VM_DIRTY_HEAP_MAX, so a larger heap (only with plain
+ * dvm_vm_exec_init, which ignores the marks) never writes past the map. */
+#define DVM_VM_DIRTY_HEAP_MASK ((DVM_VM_DIRTY_HEAP_MAX >> DVM_VM_DIRTY_SHIFT) - 1u)
 
 #endif
