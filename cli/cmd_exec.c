@@ -154,10 +154,11 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
    * until then the input is the packed bytes themselves. */
   /* Memory mode: the memory is the heap's content, exactly its bytes
    * visible, so an access one past the end faults; with no memory a default
-   * zero heap. Call mode: the heap of a call, 32 KiB of zeros growing by
-   * dvm_heap_grow up to the call cap. */
+   * zero heap. Call mode: the heap of a call, 32 KiB of zeros. In both,
+   * dvm_heap_grow grows the heap as under a transaction, up to the call cap
+   * (or the memory's length when that is larger). */
   uint32_t heap_len = mem ? (uint32_t)mem_len : DVM_VM_HEAP_DEFAULT;
-  uint32_t heap_cap = call_mode ? DVM_RT_HEAP_CAP : heap_len;
+  uint32_t heap_cap = heap_len > DVM_RT_HEAP_CAP ? heap_len : DVM_RT_HEAP_CAP;
   heap = calloc(heap_cap ? heap_cap : 1, 1);
   vm = malloc(sizeof *vm);
   if (!heap || !vm) {
@@ -221,6 +222,8 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
     if (res->trap == DVM_TRAP_MEM_FAULT)
       printf(",\"addr\":\"0x%" PRIx64 "\",\"size\":%" PRIu32 ",\"access\":\"%s\"", res->fault_addr,
              res->fault_size, res->fault_access == DVM_VM_ACCESS_WRITE ? "write" : "read");
+    if (res->trap == DVM_TRAP_SYSCALL_ARG) /* why the syscall refused (a receipt's detail) */
+      printf(",\"detail\":\"%s\"", dvm_rt_fail_name((int)res->detail));
     printf("}\n");
     rc = 1;
   } else {

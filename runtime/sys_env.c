@@ -96,8 +96,10 @@ int rt_sc_heap_grow(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r
   if (a[0] > RT_HEAP_CAP) REFUSE(DVM_RT_F_LIMIT);
   uint64_t want = (a[0] + RT_HEAP_PAGE - 1) / RT_HEAP_PAGE * RT_HEAP_PAGE;
   if (want > cur) {
-    CHARGE((want - cur) / RT_HEAP_PAGE * G_HEAP_PAGE);
-    dvm_vm_heap_resize(vm, (uint32_t)want);
+    /* Pages added, rounded up (a chain's heap is always whole pages; a
+     * `dvm exec --mem` heap may not be). */
+    CHARGE((want - cur + RT_HEAP_PAGE - 1) / RT_HEAP_PAGE * G_HEAP_PAGE);
+    if (dvm_vm_heap_resize(vm, (uint32_t)want) != DVM_VM_OK) REFUSE(DVM_RT_F_LIMIT); /* past the host's cap */
     uint8_t *fresh = dvm_vm_translate(vm, DVM_VM_ADDR(DVM_VM_REGION_HEAP, cur), want - cur,
                                       DVM_VM_ACCESS_WRITE);
     if (!fresh) return DVM_VM_SC_TRAP;

@@ -151,7 +151,32 @@ expect "call mode echo" 0 '{"status":"ok","r0":"0x0","gas_used":1732,"insns":13,
 printf 'lddw %%r1, 4000000000\ncall dvm_fx_sqrt\nexit\n' >"$T/sqrt.s"
 expect "fx sqrt" 0 '{"status":"ok","r0":"0x77359400","gas_used":28,"insns":3}' "$DVM" exec "$T/sqrt.s"
 printf 'mov %%r1, 0\ncall dvm_fx_ln\nexit\n' >"$T/ln.s"
-expect "fx ln domain" 1 '"trap":"syscall_arg","pc":1' "$DVM" exec "$T/ln.s"
+# a syscall_arg trap names why the syscall refused (the receipt's detail,
+# dvm_rt_fail_name): a domain error is "fx", a size limit "limit"
+expect "fx ln domain" 1 '{"status":"trap","trap":"syscall_arg","pc":1,"gas_used":1000000000,"detail":"fx"}' "$DVM" exec "$T/ln.s"
+printf 'mov %%r1, 0\nlddw %%r2, 65537\ncall dvm_return\nexit\n' >"$T/ret64k.s"
+expect "return past 64 KiB" 1 '{"status":"trap","trap":"syscall_arg","pc":3,"gas_used":5000,"detail":"limit"}' "$DVM" exec "$T/ret64k.s" --gas 5000
+
+# dvm_heap_grow in memory mode grows the heap as under a transaction (it
+# used to trap mem_fault past the 32 KiB default, or past the --mem bytes).
+# gas: 6 instructions + (1 MiB - 32 KiB) / 4 KiB = 248 pages x 200 = 49,606
+cat >"$T/grow.s" <<'S'
+  mov %r1, 1048576
+  call dvm_heap_grow
+  lddw %r2, 0x3000ffff8
+  stdw [%r2], 7
+  ldxdw %r0, [%r2]
+  exit
+S
+expect "heap grow to the cap" 0 '{"status":"ok","r0":"0x7","gas_used":49606,"insns":6}' "$DVM" exec "$T/grow.s"
+expect "heap grow to the cap, ref" 0 '{"status":"ok","r0":"0x7","gas_used":49606,"insns":6}' "$DVM" exec "$T/grow.s" --interp ref
+expect "heap grow, call mode" 0 '{"status":"ok","r0":"0x7","gas_used":49606,"insns":6}' "$DVM" exec "$T/grow.s" --input 00
+# --mem of 3 bytes: the heap is those bytes; growing it to 1 MiB adds
+# 1,048,573 bytes, 256 pages rounded up: 6 + 51,200 = 51,206
+expect "heap grow, --mem" 0 '{"status":"ok","r0":"0x7","gas_used":51206,"insns":6}' "$DVM" exec "$T/grow.s" --mem 0a0b0c
+printf 'lddw %%r1, 1048577\ncall dvm_heap_grow\nexit\n' >"$T/grow2.s"
+expect "heap grow past the cap" 1 '{"status":"trap","trap":"syscall_arg","pc":2,"gas_used":1000000000,"detail":"limit"}' "$DVM" exec "$T/grow2.s"
+expect "heap grow past the cap, --mem" 1 '{"status":"trap","trap":"syscall_arg","pc":2,"gas_used":1000000000,"detail":"limit"}' "$DVM" exec "$T/grow2.s" --mem 00
 cat >"$T/bs.s" <<'S'
   lddw %r1, 100000000000
   stxdw [%r10-40], %r1
