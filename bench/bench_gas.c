@@ -105,9 +105,14 @@ static size_t make_block(const row *r, uint64_t a, ck_tx **out) {
   if (!t) abort();
   for (int i = 0; i < r->ntx; i++) {
     if (r->kind == K_TRANSFER_TX || r->kind == K_TRANSFER_MANY) {
-      uint8_t to[32] = {'T'}; /* a fresh random address */
+      uint8_t to[32] = {'T'}; /* a fresh random address, or (b) a random deep account 'A' || k */
       bg_put64(to + 1, mix64(a + (uint64_t)i));
       bg_put64(to + 9, mix64(~(a + (uint64_t)i)));
+      if (r->b) {
+        memset(to, 0, 32);
+        to[0] = 'A';
+        bg_put64(to + 1, mix64(a + (uint64_t)i) % r->b);
+      }
       if (r->kind == K_TRANSFER_TX) ck_transfer(&t[i], &keys[3], nonce[3]++, to, 1, 1, 100000);
       else ck_transfer(&t[i], &senders[i], sender_nonce[i]++, to, 1, 1, 100000);
     } else if (r->kind == K_DEPLOY) {
@@ -334,15 +339,17 @@ int main(int argc, char **argv) {
       {"heap_grow", "calls", "a callee grows its heap to 1 MiB", 1, 1, 0, G, 4, 0, 0, K_CALL, 0},
       {"call tiny callee", "calls", "dvm_call of a method that returns", 1, 0, 0, G, 4, 0, 0, K_CALL, 0},
       {"return_data", "rdata", "of a 64 KiB return, cap 32", 1, 32, 0, G, 4, 0, 0, K_CALL, 0},
-      {"return 64 KiB", "ret64k", "256 calls per transaction, into the receipt", 1, 0, 0, 220000, 1, 256, 0, K_CALL,
+      {"return 64 KiB", "ret64k", "256 calls per transaction, into the receipt", 1, 0, 0, 300000, 1, 256, 0, K_CALL,
        0},
-      {"revert 64 KiB", "ret64k", "256 calls per transaction, into the receipt", 1, 1, 0, 220000, 1, 256, 0, K_CALL,
+      {"revert 64 KiB", "ret64k", "256 calls per transaction, into the receipt", 1, 1, 0, 300000, 1, 256, 0, K_CALL,
        1},
       {"call batch", "tiny", "256 calls of a tiny method per transaction", 1, 0, 0, 2000, 128 / q, 256, 0, K_CALL,
        0},
       {"transfer tx", "", "one sender, to fresh random addresses", 0, 0, 0, 0, 8192 / q, 0, 0, K_TRANSFER_TX, 0},
       {"transfer tx, many senders", "", "a sender per transaction, to fresh random addresses", 0, 0, 0, 0, 8192 / q, 0,
        0, K_TRANSFER_MANY, 0},
+      {"transfer tx, many senders, deep", "", "a sender per transaction, to random deep accounts", 0, deep, 0, 0,
+       8192 / q, 0, 0, K_TRANSFER_MANY, 0},
       {"oracle system tx", "", "256 new prices per transaction", 0, 0, 0, 0, 64 / q, 0, 0, K_ORACLE_TX, 0},
       {"deploy", "", "maximal containers (1 MiB: code, rodata, 256 exports)", 0, 0, 0, 0, 1, 0, 0, K_DEPLOY, 0},
   };

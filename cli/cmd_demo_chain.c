@@ -219,7 +219,7 @@ void demo_b_send(demo *d, demo_batch *b, int acct, int tag) {
   tx.kind = DVM_TX_CALL;
   tx.u.call.count = (uint16_t)b->n;
   tx.u.call.calls = b->calls;
-  tx.gas_limit = 4000 + 600u * b->n;
+  tx.gas_limit = 20000 + 600u * b->n; /* G_TX_BASE and more, spec/tx.md §9 */
   for (size_t i = 0; i < b->n; i++) tx.gas_limit += b->calls[i].gas_limit + 8u * (b->calls[i].input_len + 120u);
   demo_submit(d, acct, &tx, NULL, tag);
   d->st.calls += b->n;

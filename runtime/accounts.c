@@ -74,6 +74,17 @@ int rt_balance_put(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset
   return dvm_state_overlay_put(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, val, sizeof val);
 }
 
+int rt_balance_commit_gas(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *gas) {
+  uint8_t key[DVM_ADDR_BYTES + 5];
+  dvm_state_bytes v;
+  balance_key(key, addr, asset);
+  if (dvm_state_overlay_written(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key)) return 0;
+  int rc = dvm_state_overlay_get(ov, DVM_STATE_T_ACCOUNTS, key, sizeof key, &v);
+  if (rc && rc != DVM_STATE_NOTFOUND) return rc;
+  *gas += G_SFIRST + (rc == 0 ? G_SOLD + G_SOLD_BYTE * (uint64_t)v.len : 0);
+  return 0;
+}
+
 int rt_transfer(dvm_state_overlay *ov, const uint8_t from[32], const uint8_t to[32], uint32_t asset,
                 uint64_t amount) {
   uint64_t fb, tb;

@@ -174,6 +174,15 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
     return 0;
   }
 
+  /* The commit part of the balance keys the attached assets write (spec/gas.md
+   * "Storage and the commit") comes out of the call's gas, before it runs. */
+  uint64_t g_att = 0;
+  for (unsigned i = 0; i < nassets; i++)
+    if (assets[i].amount && memcmp(caller, contract, 32) &&
+        ((rc = rt_balance_commit_gas(x->ov, caller, assets[i].asset, &g_att)) ||
+         (rc = rt_balance_commit_gas(x->ov, contract, assets[i].asset, &g_att))))
+      return rc;
+
   if ((rc = dvm_state_overlay_push(x->ov))) return rc;
   /* Attached assets move inside the callee's frame: undone if it fails. */
   for (unsigned i = 0; i < nassets; i++) {
@@ -190,6 +199,15 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
       return 0;
     }
   }
+  if (g_att > gas) { /* the call cannot pay its attachments: out of gas at its entry */
+    dvm_state_overlay_pop(x->ov, 0);
+    out->status = DVM_RT_CALL_TRAP;
+    out->trap = DVM_TRAP_OUT_OF_GAS;
+    out->pc = entry;
+    out->gas_used = gas;
+    return 0;
+  }
+  gas -= g_att;
 
   rt_frame *f = &x->frames[x->depth];
   dvm_vm_exec *vm;
@@ -225,7 +243,7 @@ int rt_invoke(rt_exec *x, const uint8_t caller[32], const uint8_t contract[32], 
   x->depth--;
   if (in_copy != in_small) free(in_copy);
 
-  out->gas_used = res->gas_used;
+  out->gas_used = res->gas_used + g_att;
   out->r0 = res->r0;
   out->pc = res->pc;
   if (res->status == DVM_VM_STATUS_TRAP) {

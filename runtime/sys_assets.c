@@ -25,6 +25,15 @@ int rt_sc_transfer(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t *r0
     *r0 = 2;
     return DVM_VM_SC_CONTINUE;
   }
+  /* The commit part of the two balance keys the move writes (spec/gas.md
+   * "Storage and the commit"), charged before it when it will move. */
+  uint64_t have, g = 0;
+  STATE(rt_balance_get(x->ov, f->self, (uint32_t)a[0], &have));
+  if (a[2] && have >= a[2] && memcmp(f->self, to, 32)) {
+    STATE(rt_balance_commit_gas(x->ov, f->self, (uint32_t)a[0], &g));
+    STATE(rt_balance_commit_gas(x->ov, to, (uint32_t)a[0], &g));
+    CHARGE(g);
+  }
   int rc = rt_transfer(x->ov, f->self, to, (uint32_t)a[0], a[2]);
   STATE(rc);
   *r0 = rc == 0 ? 0 : rc == 1 ? 1 : 3;

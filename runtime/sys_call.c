@@ -11,7 +11,9 @@
 static int halt_with(dvm_vm_exec *vm, rt_frame *f, const uint64_t a[5], int revert) {
   uint8_t *p;
   if (a[1] > RT_MAX_RETURN) REFUSE(DVM_RT_F_LIMIT);
-  CHARGE(G_RETURN + a[1]);
+  /* The outermost call's data goes into the receipt: stored and hashed
+   * with the block (spec/gas.md "Measured cost"). */
+  CHARGE(G_RETURN + a[1] + (f->depth == 0 ? G_RETURN_RECEIPT_BYTE * a[1] : 0));
   PTR(p, a[0], a[1], DVM_VM_ACCESS_READ);
   uint8_t *copy = malloc(a[1] ? a[1] : 1);
   if (!copy) {

@@ -9,7 +9,7 @@
 #include "state.h"
 #include "vm.h"
 
-#define G_ORACLE_AT 200u     /* dvm_oracle_price_at: one ordered lookup */
+#define G_ORACLE_AT 400u     /* dvm_oracle_price_at: one ordered lookup (an overlay next, a cold LMDB descent) */
 #define G_ASSET_DECIMALS 100u
 
 /* Record (price, publish_time) of `feed` in the price history:

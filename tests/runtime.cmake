@@ -61,3 +61,13 @@ if(DVM_BPF_CLANG)
   add_dependencies(test_storage_cost storcost)
   add_test(NAME rt_storage_cost COMMAND test_storage_cost ${STORCOST_DVM})
 endif()
+# balance writes (transfers, attachments) and return data into receipts:
+# their commit and receipt parts checked exactly (spec/syscalls.md §3.1).
+if(DVM_BPF_CLANG)
+  dvm_add_contract(balcost ${CMAKE_CURRENT_LIST_DIR}/runtime/balcost/balcost.c)
+  get_target_property(BALCOST_DVM balcost DVM_FILE)
+  add_executable(test_balance_cost ${CMAKE_CURRENT_LIST_DIR}/runtime/test_balance_cost.c)
+  target_link_libraries(test_balance_cost PRIVATE dvm_chainkit)
+  add_dependencies(test_balance_cost balcost)
+  add_test(NAME rt_balance_cost COMMAND test_balance_cost ${BALCOST_DVM})
+endif()

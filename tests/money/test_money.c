@@ -62,12 +62,12 @@ int main(int argc, char **argv) {
   dvm_rt_receipt r;
   uint8_t *raw;
 
-  /* A transfer's gas: intrinsic only (2000 + 8 per encoded byte). */
+  /* A transfer's gas: intrinsic only (15000 + 8 per encoded byte). */
   /* Key 3 sends 1 USD it does not have: the entry fails (funds), the fee
    * stands (spec/tx.md §8.2: "The nonce and the fee stand whatever the
    * payload does"). */
   ck_transfer(&tx[0], &k[3], 0, k[1].pk, 1, 1, 1000000);
-  const uint64_t G = 2000 + 8 * (uint64_t)tx[0].len;
+  const uint64_t G = 15000 + 8 * (uint64_t)tx[0].len;
   free(tx[0].bytes);
 
   /* Fund key 3 with exactly the maximum fee of a transfer with gas limit G. */
@@ -103,7 +103,7 @@ int main(int argc, char **argv) {
   ck_transfer(&tx[0], &k[0], 1, k[1].pk, 0, 12345, 10000000);
   CHECK(ck_block(c, tx, 1, t += 5, rej, &bi) == 0 && bi.included == 1, "refund tx included");
   ck_receipt(c, tx[0].id, &r, &raw);
-  uint64_t want = 2000 + 8 * (uint64_t)tx[0].len;
+  uint64_t want = 15000 + 8 * (uint64_t)tx[0].len;
   CHECK(r.gas_used == want && r.fee == want, "gas %" PRIu64 ", expected %" PRIu64, r.gas_used, want);
   CHECK(bal(c, k[0].pk, 0) == b0 - 12345 - want, "sender paid amount + fee exactly");
   CHECK(bal(c, k[1].pk, 0) == b1 + 12345, "receiver got the amount");
@@ -133,7 +133,7 @@ int main(int argc, char **argv) {
   CHECK(ck_block(c, tx, 1, t += 5, rej, &bi) == 0 && bi.included == 1, "deploy included");
   ck_receipt(c, tx[0].id, &r, &raw);
   uint64_t init_gas = 11 + 10 + 500 + 5 * (5 + 32) + 8000;
-  want = 2000 + 8 * (uint64_t)tx[0].len + 50 * (uint64_t)clen + init_gas;
+  want = 15000 + 8 * (uint64_t)tx[0].len + 50 * (uint64_t)clen + init_gas;
   CHECK(r.status == 0 && r.has_contract, "deploy status %u", r.status);
   CHECK(r.gas_used == want && r.fee == want, "deploy gas %" PRIu64 ", expected %" PRIu64 " (init %" PRIu64 ")",
         r.gas_used, want, init_gas);
@@ -154,7 +154,7 @@ int main(int argc, char **argv) {
   ck_receipt(c, tx[0].id, &r, &raw);
   CHECK(r.ncalls == 2 && r.calls[0].status == DVM_RT_CALL_OK && r.calls[1].status == DVM_RT_CALL_REVERT,
         "batch statuses %u %u", r.ncalls ? r.calls[0].status : 9, r.ncalls > 1 ? r.calls[1].status : 9);
-  uint64_t intrinsic = 2000 + 8 * (uint64_t)tx[0].len + 2 * 500;
+  uint64_t intrinsic = 15000 + 8 * (uint64_t)tx[0].len + 2 * 500;
   CHECK(r.ncalls == 2 && r.gas_used == intrinsic + r.calls[0].gas_used + r.calls[1].gas_used && r.fee == r.gas_used,
         "batch gas %" PRIu64 " = intrinsic %" PRIu64 " + calls", r.gas_used, intrinsic);
   CHECK(bal(c, k[2].pk, 0) == b2 - r.fee, "batch sender paid exactly the fee");

@@ -132,13 +132,13 @@ int main(int argc, char **argv) {
   expect_line(&l, 4, 4, 0x95, "exit", 99986, 1, 1, r, "");
   char want[1024], idh[65];
   dvm_hex_encode(t[0].id, 32, idh);
-  /* gas used: intrinsic (2000 + 8 per byte + 500 per call) + 15 */
+  /* gas used: intrinsic (15000 + 8 per byte + 500 per call) + 15 */
   dvm_rt_receipt rcpt;
   uint8_t *raw;
   ck_receipt(c, t[0].id, &rcpt, &raw);
   CHECK(rcpt.calls[0].gas_used == 15 && rcpt.calls[0].r0 == 14, "f: gas %" PRIu64 " r0 %" PRIu64,
         rcpt.calls[0].gas_used, rcpt.calls[0].r0);
-  CHECK(rcpt.gas_used == 2000 + 8 * t[0].len + 500 + 15, "f: tx gas %" PRIu64, rcpt.gas_used);
+  CHECK(rcpt.gas_used == 15000 + 8 * t[0].len + 500 + 15, "f: tx gas %" PRIu64, rcpt.gas_used);
   snprintf(want, sizeof want,
            "{\"stateRoot\":\"%s\",\"output\":\"\",\"gasUsed\":%" PRIu64 ",\"status\":\"ok\",\"tx\":\"%s\",\"block\":2,"
            "\"index\":0,\"steps\":5}",

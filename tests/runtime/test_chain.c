@@ -315,32 +315,33 @@ int main(int argc, char **argv) {
   CHECK(rej[0] == 0 && rej[1] == 0 && rej[2] == 0 && rej[3] == 0, "valid transactions included");
   CHECK(rej[4] == DVM_RT_ERR_TX && rej[5] == DVM_RT_ERR_TX, "bad nonce and bad signature left out");
   /* transfer: 175 bytes encoded = 3 + 8 (chain id) + 32 + 24 + 44 (payload) + 64;
-   * gas = 2000 + 8 * 175 = 3400, at price 1 */
+   * gas = 15000 + 8 * 175 = 16400, at price 1 */
   CHECK(t6[0].len == 175, "transfer encoding is 175 bytes (%zu)", t6[0].len);
   ck_receipt(c, t6[0].id, &r, &rr);
-  CHECK(r.gas_used == 3400 && r.fee == 3400, "transfer gas 3400 (%" PRIu64 ")", r.gas_used);
+  CHECK(r.gas_used == 16400 && r.fee == 16400, "transfer gas 16400 (%" PRIu64 ")", r.gas_used);
   dvm_rt_receipt_free(&r);
   free(rr);
   /* call of vault.get: 182 bytes = 3 + 8 + 32 + 24 + 2 + (32 + 1 + 3 + 4 + 0 + 8 + 1) + 64;
-   * intrinsic = 2000 + 8 * 182 + 500 = 3956;
+   * intrinsic = 15000 + 8 * 182 + 500 = 16956;
    * get runs 11 instructions (lddw counts once), storage_get 600 + 1 key
-   * byte + 8 value bytes = 609, return 10 + 8 = 18: 638;
-   * total 3956 + 638 = 4594 (storage_get 200 -> 600: spec/gas.md) */
+   * byte + 8 value bytes = 609, return 10 + 8 + 3 * 8 (the outermost
+   * call's data goes into the receipt) = 42: 662;
+   * total 16956 + 662 = 17618 (spec/gas.md "Measured cost") */
   CHECK(t6[1].len == 182, "call encoding is 182 bytes (%zu)", t6[1].len);
   ck_receipt(c, t6[1].id, &r, &rr);
-  CHECK(r.calls[0].gas_used == 638 && r.gas_used == 4594, "get: call gas 638, total 4594 (%" PRIu64 ", %" PRIu64 ")",
+  CHECK(r.calls[0].gas_used == 662 && r.gas_used == 17618, "get: call gas 662, total 17618 (%" PRIu64 ", %" PRIu64 ")",
         r.calls[0].gas_used, r.gas_used);
   dvm_rt_receipt_free(&r);
   free(rr);
   /* the non-authority oracle update: 1 entry, 154 bytes = 3 + 8 + 32 + 24 +
-   * (1 kind + 2 count + 20 entry) + 64 -> 2000 + 8 * 154 + 200 = 3432,
+   * (1 kind + 2 count + 20 entry) + 64 -> 15000 + 8 * 154 + 8000 = 24232,
    * FAILED not_authority */
   ck_receipt(c, t6[3].id, &r, &rr);
-  CHECK(r.status == DVM_RT_CALL_FAILED && r.calls[0].detail == DVM_RT_F_NOT_AUTHORITY && r.gas_used == 3432,
+  CHECK(r.status == DVM_RT_CALL_FAILED && r.calls[0].detail == DVM_RT_F_NOT_AUTHORITY && r.gas_used == 24232,
         "oracle update from a non-authority refused (gas %" PRIu64 ")", r.gas_used);
   dvm_rt_receipt_free(&r);
   free(rr);
-  CHECK(bal(c, k[3].pk, 0) == gas0 - 3400 - 4594 - 3432, "fees paid in asset 0: %" PRIu64, gas0 - bal(c, k[3].pk, 0));
+  CHECK(bal(c, k[3].pk, 0) == gas0 - 16400 - 17618 - 24232, "fees paid in asset 0: %" PRIu64, gas0 - bal(c, k[3].pk, 0));
   CHECK(bal(c, k[3].pk, 2) == btc0 - 12345 && bal(c, dest, 2) == 12345, "12345 BTC moved");
   uint64_t n3 = 0;
   dvm_rt_chain_nonce(c, k[3].pk, &n3);

@@ -84,7 +84,7 @@ static void check_cases(const char *cdir) {
   dvm_rt_chain *c = open_chain(dir, sizeof dir, 0);
   ck_tx good, t;
   dvm_rt_tx_info info;
-  ck_transfer(&good, &k[0], 0, k[1].pk, 1, 5, 10000);
+  ck_transfer(&good, &k[0], 0, k[1].pk, 1, 5, 20000);
 
   expect_check(c, &good, DVM_RT_ERR_GENESIS, "no genesis", "before genesis");
   CHECK(dvm_rt_chain_genesis(c, genesis, strlen(genesis)) == 0, "genesis");
@@ -93,8 +93,8 @@ static void check_cases(const char *cdir) {
   memset(&info, 0xa5, sizeof info);
   CHECK(dvm_rt_chain_check_tx(c, good.bytes, good.len, &info, e) == 0, "good transfer: %s", e);
   CHECK(!memcmp(info.id, good.id, 32) && !memcmp(info.sender, k[0].pk, 32), "info id and sender");
-  CHECK(info.kind == DVM_TX_TRANSFER && info.nonce == 0 && info.account_nonce == 0 && info.gas_limit == 10000 &&
-            info.gas_price == 1 && info.max_fee == 10000 && info.ncalls == 1 && info.len == good.len,
+  CHECK(info.kind == DVM_TX_TRANSFER && info.nonce == 0 && info.account_nonce == 0 && info.gas_limit == 20000 &&
+            info.gas_price == 1 && info.max_fee == 20000 && info.ncalls == 1 && info.len == good.len,
         "info fields: kind %u nonce %" PRIu64 " account %" PRIu64 " max fee %" PRIu64 " ncalls %u len %u",
         info.kind, info.nonce, info.account_nonce, info.max_fee, info.ncalls, info.len);
   CHECK(dvm_rt_chain_check_tx(c, good.bytes, good.len, NULL, NULL) == 0, "info and errbuf may be NULL");
@@ -102,7 +102,7 @@ static void check_cases(const char *cdir) {
 
   /* a later nonce waits in a mempool; a block takes only the next one */
   ck_tx later;
-  ck_transfer(&later, &k[0], 3, k[1].pk, 1, 5, 10000);
+  ck_transfer(&later, &k[0], 3, k[1].pk, 1, 5, 20000);
   CHECK(dvm_rt_chain_check_tx(c, later.bytes, later.len, &info, e) == 0 && info.nonce == 3 && info.account_nonce == 0,
         "a later nonce passes the check: %s", e);
 
@@ -111,7 +111,7 @@ static void check_cases(const char *cdir) {
   dvm_rt_chain_check_tx(c, good.bytes, good.len - 1, NULL, e);
   CHECK(!strncmp(e, "encoding: ", 10), "truncated: reason '%s'", e);
   /* chain id */
-  raw_transfer(&t, &k[0], k[0].pk, "other-chain", 0, 10000, 1);
+  raw_transfer(&t, &k[0], k[0].pk, "other-chain", 0, 20000, 1);
   expect_check(c, &t, DVM_RT_ERR_TX, "chain id 'other-chain' is not 'dvm-test'", "chain id");
   free(t.bytes);
   /* signature: the last 64 bytes */
@@ -119,9 +119,9 @@ static void check_cases(const char *cdir) {
   memcpy(bad.bytes, good.bytes, good.len);
   bad.bytes[good.len - 1] ^= 1;
   expect_check(c, &bad, DVM_RT_ERR_TX, "signature does not verify", "signature");
-  /* intrinsic gas: 2000 + 8 per byte */
+  /* intrinsic gas: 15000 + 8 per byte */
   ck_transfer(&t, &k[0], 0, k[1].pk, 1, 5, 100);
-  snprintf(want, sizeof want, "gas limit 100 below the %" PRIu64 " the transaction needs", 2000 + 8 * (uint64_t)t.len);
+  snprintf(want, sizeof want, "gas limit 100 below the %" PRIu64 " the transaction needs", 15000 + 8 * (uint64_t)t.len);
   expect_check(c, &t, DVM_RT_ERR_TX, want, "intrinsic gas");
   free(t.bytes);
   /* calls' gas limits that overflow */
@@ -138,8 +138,8 @@ static void check_cases(const char *cdir) {
   CHECK(!strcmp(e, "fee overflows"), "fee overflow: reason '%s'", e);
   free(t.bytes);
   /* fee funds */
-  ck_transfer(&t, &k[3], 0, k[1].pk, 1, 5, 10000);
-  expect_check(c, &t, DVM_RT_ERR_TX, "balance 0 of asset 0 below the maximum fee 10000", "fee funds");
+  ck_transfer(&t, &k[3], 0, k[1].pk, 1, 5, 20000);
+  expect_check(c, &t, DVM_RT_ERR_TX, "balance 0 of asset 0 below the maximum fee 20000", "fee funds");
   free(t.bytes);
 
   /* the block agrees: the good one in, a refused one out */
@@ -169,7 +169,7 @@ static void check_cases(const char *cdir) {
   CHECK(ck_block(c, &t, 1, 1700000001, rej, &bi) == 0 && rej[0] == 0, "deploy");
   free(t.bytes);
   dvm_tx_contract_address(k[1].pk, 0, vault);
-  raw_transfer(&t, NULL, vault, "dvm-test", 0, 10000, 1);
+  raw_transfer(&t, NULL, vault, "dvm-test", 0, 20000, 1);
   expect_check(c, &t, DVM_RT_ERR_TX, "sender is a contract", "contract sender");
   free(t.bytes);
   free(code);
@@ -274,7 +274,7 @@ static void check_threads(const char *cdir) {
   free(code);
   dvm_tx_contract_address(k[1].pk, 0, s.vault);
   s.base = head_height(s.c);
-  ck_transfer(&s.future, &k[0], 1000, k[1].pk, 1, 5, 10000);
+  ck_transfer(&s.future, &k[0], 1000, k[1].pk, 1, 5, 20000);
 
   pthread_t th[NREADERS];
   for (int i = 0; i < NREADERS; i++)
@@ -282,7 +282,7 @@ static void check_threads(const char *cdir) {
   while (s.started < NREADERS) sched_yield(); /* every reader has done a round */
   for (uint64_t b = 0; b < NBLOCKS; b++) {
     ck_tx txs[2];
-    ck_transfer(&txs[0], &k[0], b, k[3].pk, 1, 1, 10000);
+    ck_transfer(&txs[0], &k[0], b, k[3].pk, 1, 1, 20000);
     ck_call inc = {s.vault, "inc", NULL, 0, 100000, 0, 0};
     ck_calls(&txs[1], &k[2], b, &inc, 1, 1000000);
     int rc = ck_block(s.c, txs, 2, 1700000002 + b, rej, &bi);

@@ -172,7 +172,7 @@ static void default_chain(void) {
   mk_call(&a[1], &k[2], 0, vault, "spin", UINT64_MAX - 100000, UINT64_MAX, 1);
   expect_check(c, &a[1], "gas limit 18446744073709551615 above the block gas limit 1000000000", "huge gas limit");
   /* One above the block's. */
-  mk_call(&a[2], &k[3], 0, vault, "spin", 1000000000u - 10000, 1000000001u, 1);
+  mk_call(&a[2], &k[3], 0, vault, "spin", 1000000000u - 30000, 1000000001u, 1);
   expect_check(c, &a[2], "gas limit 1000000001 above the block gas limit 1000000000", "gas limit one above");
   int rej[3];
   dvm_rt_block_info info;
@@ -212,8 +212,8 @@ static void dev_chain(void) {
 
   /* Two free transactions, each as large as a block, into the loop. */
   ck_tx s[2];
-  mk_call(&s[0], &k[1], 0, vault, "spin", DEV_G - 10000, DEV_G, 0);
-  mk_call(&s[1], &k[2], 0, vault, "spin", DEV_G - 10000, DEV_G, 0);
+  mk_call(&s[0], &k[1], 0, vault, "spin", DEV_G - 30000, DEV_G, 0);
+  mk_call(&s[1], &k[2], 0, vault, "spin", DEV_G - 30000, DEV_G, 0);
   CHECK(dvm_rt_chain_check_tx(c, s[0].bytes, s[0].len, NULL, NULL) == 0, "free gas accepted where genesis says 0");
   uint64_t before1 = bal0(c, k[1].pk);
   int rej[2];
@@ -226,16 +226,16 @@ static void dev_chain(void) {
   ck_receipt(c, s[0].id, &r, &raw);
   uint64_t intrinsic = r.gas_used - r.calls[0].gas_used;
   CHECK(r.status == DVM_RT_CALL_TRAP && r.calls[0].trap == DVM_TRAP_OUT_OF_GAS &&
-            r.calls[0].gas_used == DEV_G - 10000 && r.gas_used <= DEV_G && r.fee == 0,
+            r.calls[0].gas_used == DEV_G - 30000 && r.gas_used <= DEV_G && r.fee == 0,
         "the loop stops at its gas: trap %u, call gas %" PRIu64 ", gas %" PRIu64 ", fee %" PRIu64, r.calls[0].trap,
         r.calls[0].gas_used, r.gas_used, r.fee);
-  CHECK(intrinsic == 2000 + 8 * s[0].len + 500, "intrinsic gas %" PRIu64, intrinsic);
+  CHECK(intrinsic == 15000 + 8 * s[0].len + 500, "intrinsic gas %" PRIu64, intrinsic);
   CHECK(bal0(c, k[1].pk) == before1, "free: the sender paid nothing");
   dvm_rt_receipt_free(&r);
   free(raw);
   dvm_tx_block_header h;
   CHECK(!header_of(b2, l2, &h) && h.gas_limit == DEV_G && h.gas_used == info.gas_used && h.gas_used <= DEV_G &&
-            h.gas_used == DEV_G - 10000 + intrinsic,
+            h.gas_used == DEV_G - 30000 + intrinsic,
         "header: gas limit %" PRIu64 ", gas used %" PRIu64, h.gas_limit, h.gas_used);
 
   /* A block holding both (crafted: no producer makes it) is refused. */
@@ -348,18 +348,18 @@ static void random_mix(void) {
       const ck_key *key = &k[s + 1];
       switch (rnd(3)) {
       case 0:
-        lim[s][i] = 4000 + rnd(40000);
+        lim[s][i] = 20000 + rnd(40000);
         mk_transfer(&q[s][i], key, (uint64_t)i, lim[s][i], 1 + rnd(3));
         break;
       case 1: { /* a loop that runs out of its gas */
         uint64_t cg = 1000 + rnd(MIX_G - 20000);
-        lim[s][i] = cg + 10000 + rnd(5000);
+        lim[s][i] = cg + 30000 + rnd(5000);
         mk_call(&q[s][i], key, (uint64_t)i, vault, "spin", cg, lim[s][i], 1);
         break;
       }
       default: /* a short call with a generous limit */
-        lim[s][i] = 20000 + rnd(MIX_G - 20000);
-        mk_call(&q[s][i], key, (uint64_t)i, vault, "inc", lim[s][i] - 10000, lim[s][i], 2);
+        lim[s][i] = 40000 + rnd(MIX_G - 40000);
+        mk_call(&q[s][i], key, (uint64_t)i, vault, "inc", lim[s][i] - 30000, lim[s][i], 2);
         break;
       }
     }

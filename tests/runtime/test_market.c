@@ -67,9 +67,9 @@ int main(int argc, char **argv) {
   dvm_rt_receipt r;
   uint8_t *raw;
   /* system transaction gas is unchanged by the history: 154 bytes ->
-   * 2000 + 8 * 154 + 200 = 3432 */
+   * 15000 + 8 * 154 + 8000 = 24232 */
   ck_receipt(c, o[0].id, &r, &raw);
-  CHECK(r.status == DVM_RT_CALL_OK && r.gas_used == 3432, "oracle entry gas 3432 (%" PRIu64 ")", r.gas_used);
+  CHECK(r.status == DVM_RT_CALL_OK && r.gas_used == 24232, "oracle entry gas 24232 (%" PRIu64 ")", r.gas_used);
   dvm_rt_receipt_free(&r);
   free(raw);
 
@@ -84,8 +84,8 @@ int main(int argc, char **argv) {
   if (vl == 16) free(v);
 
   /* block 3: the queries, one batch; each call's gas is exact:
-   * price_at runs 11 instructions + 200 (oracle_price_at) + 10 + 24
-   * (return of 24 bytes) = 245 */
+   * price_at runs 11 instructions + 400 (oracle_price_at) + 10 + 24 + 3 * 24
+   * (return of 24 bytes from the outermost call) = 517 */
   struct {
     uint64_t feed, time, status;
     int64_t price;
@@ -128,8 +128,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < NQ && i < r.ncalls; i++) {
     const dvm_rt_call_receipt *cr = &r.calls[i];
     CHECK(cr->status == DVM_RT_CALL_OK && cr->ret_len == 24 && ld64(cr->ret) == q[i].status &&
-              (int64_t)ld64(cr->ret + 8) == q[i].price && ld64(cr->ret + 16) == q[i].ptime && cr->gas_used == 245,
-          "price_at(feed %" PRIu64 ", time %" PRIu64 ") = status %" PRIu64 " (%" PRId64 " @ %" PRIu64 ") gas 245 (%" PRIu64
+              (int64_t)ld64(cr->ret + 8) == q[i].price && ld64(cr->ret + 16) == q[i].ptime && cr->gas_used == 517,
+          "price_at(feed %" PRIu64 ", time %" PRIu64 ") = status %" PRIu64 " (%" PRId64 " @ %" PRIu64 ") gas 517 (%" PRIu64
           ")",
           q[i].feed, q[i].time, q[i].status, q[i].price, q[i].ptime, cr->gas_used);
   }

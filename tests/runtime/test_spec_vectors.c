@@ -142,10 +142,10 @@ static void block1(void) {
   dvm_rt_block_info bi;
   CHECK(dvm_rt_chain_produce(c, txs, lens, 1, 1700000001, rej, &bi, NULL, NULL) == 0 && rej[0] == 0, "produce: %s",
         dvm_rt_chain_errmsg(c));
-  u64_is("block1.gas_used", bi.gas_used, 3416);
-  hex_is("block1.state_root", bi.state_root, 32, "70ca7671d1a245794c09ced938800c24be60b316b5b614885742e0833675857a");
-  hex_is("block1.receipts_root", bi.receipts_root, 32, "3c7ceba6c215a0611231d106f8fa844cc5f502ec8ea720717bfcb568e609aa7a");
-  hex_is("block1.hash", bi.hash, 32, "8cb2e5ecedcb81e4311774ef28eb12a041f6e697a44049c5391ff08ec0f96cdc");
+  u64_is("block1.gas_used", bi.gas_used, 16416);
+  hex_is("block1.state_root", bi.state_root, 32, "c86ad7e13fbbc0d5215b0bd03520a94c47e8a3d00a1e36192de0f5ddee0d6d71");
+  hex_is("block1.receipts_root", bi.receipts_root, 32, "daab15843122cb3888dd05cc957d5bee61b9d33fc1d935e2c36e9ffc7a7bef52");
+  hex_is("block1.hash", bi.hash, 32, "6afa082dd55fb432ac261f0ba02cc7df0603143c038304933cb28a48a224ca17");
   {
     uint8_t *b1;
     size_t b1len;
@@ -154,27 +154,27 @@ static void block1(void) {
               dvm_tx_block_header_decode(b1, DVM_BLOCK_HEADER_BYTES, &hd, e, sizeof e) == 0,
           "block 1 header");
     u64_is("block1.header.gas_limit", hd.gas_limit, 1000000000u);
-    u64_is("block1.header.gas_used", hd.gas_used, 3416);
+    u64_is("block1.header.gas_used", hd.gas_used, 16416);
     free(b1);
   }
   CHECK(dvm_rt_chain_receipt(c, tx.id, &rb, &rlen) == 0, "receipt");
   hex_is("block1.receipt", rb, rlen, "562152eb81bbcd5b5b0b17d5de643ed7bbfdf838ed88e9803743ece9eab32242"
-         "0100000000000000" "00000000" "01" "00" "580d000000000000" "580d000000000000" "00" "0100"
+         "0100000000000000" "00000000" "01" "00" "2040000000000000" "2040000000000000" "00" "0100"
          "00" "00" "00000000" "00000000" "0000000000000000" "0000000000000000" "00000000" "0000");
   dvm_tx_receipt_hash(rb, rlen, rhash);
-  hex_is("block1.receipt_hash", rhash, 32, "b17f2532f32760dca9b7bf38c45153d0f59db3da95743f38db79fc602a57c611");
+  hex_is("block1.receipt_hash", rhash, 32, "7eaf0fa361700397e0ad97e310ae518d6183a47c9b7ddb0cbe7dba37d09ed3ac");
   free(rb);
 
   uint64_t v;
   uint8_t zero[32] = {0};
   dvm_rt_chain_balance(c, pk, 0, &v);
-  u64_is("block1.sender_gas", v, 1000000000u - 3416);
+  u64_is("block1.sender_gas", v, 1000000000u - 16416);
   dvm_rt_chain_balance(c, pk, 1, &v);
   u64_is("block1.sender_usd", v, 2500000000u);
   dvm_rt_chain_balance(c, to, 1, &v);
   u64_is("block1.to_usd", v, 2500000000u);
   dvm_rt_chain_balance(c, zero, 0, &v);
-  u64_is("block1.system_gas", v, 3416);
+  u64_is("block1.system_gas", v, 16416);
   dvm_rt_chain_nonce(c, pk, &v);
   u64_is("block1.sender_nonce", v, 1);
   free(txb);

@@ -30,8 +30,9 @@ def le(v):
 #   kind 'v' value; ('R'|'W', length, lenreg or None) a pointer
 SETUP_KV = [":: storage_of ee 00000000 1122334455667788"]
 SC = {
-  "dvm_return": dict(args=[("R", 8, 1), ("v", 8)], gas=18, ok=["-> return 0000000000000000"]),
-  "dvm_revert": dict(args=[("R", 8, 1), ("v", 8)], gas=18, ok=["-> revert 0000000000000000"]),
+  # return / revert: 10 + 8 + 3 * 8 (the outermost call's data goes into the receipt)
+  "dvm_return": dict(args=[("R", 8, 1), ("v", 8)], gas=42, ok=["-> return 0000000000000000"]),
+  "dvm_revert": dict(args=[("R", 8, 1), ("v", 8)], gas=42, ok=["-> revert 0000000000000000"]),
   "dvm_log": dict(args=[("R", 32, 1), ("v", 1), ("R", 8, 3), ("v", 8)], gas=166,
                   ok=["-> r0 0", "-> nlogs 1", "-> log 0 01" + "00" * 40]),
   "dvm_storage_get": dict(args=[("R", 4, 1), ("v", 4), ("W", 8, 3), ("v", 8)], gas=612, setup=SETUP_KV,
@@ -42,8 +43,9 @@ SC = {
                           ok=["-> r0 1", "-> storage_of ee 00000000 absent"]),
   "dvm_storage_next": dict(args=[("R", 4, 1), ("v", 4), ("W", 8, 3), ("v", 8)], gas=612,
                            setup=[":: storage_of ee 0102030405060708 -"], r0=8, out="0102030405060708"),
-  "dvm_balance": dict(args=[("R", 32, None), ("v", 1)], gas=100, setup=[":: balance 0 1 777"], ok=["-> r0 777"]),
-  "dvm_transfer": dict(args=[("v", 1), ("R", 32, None), ("v", 5)], gas=500, setup=[":: balance ee 1 100"],
+  "dvm_balance": dict(args=[("R", 32, None), ("v", 1)], gas=400, setup=[":: balance 0 1 777"], ok=["-> r0 777"]),
+  # 500 + 8,000: the receiver's balance key is new; the sender's was written by the setup
+  "dvm_transfer": dict(args=[("v", 1), ("R", 32, None), ("v", 5)], gas=8500, setup=[":: balance ee 1 100"],
                        ok=["-> r0 0", "-> balance 0 1 5", "-> balance ee 1 95"]),
   "dvm_caller": dict(args=[("W", 32, None)], gas=10, r0=0, out="ca" * 8),
   "dvm_self": dict(args=[("W", 32, None)], gas=10, r0=0, out="ee" * 8),
@@ -51,13 +53,13 @@ SC = {
                            r0=0, out=le(5000000000)),
   "dvm_return_data": dict(args=[("W", 9, 2), ("v", 9)], gas=19, setup=[":: child a1a2a3a4a5a6a7a8a9"],
                           r0=9, out="a1a2a3a4a5a6a7a8"),
-  "dvm_hash_blake2b": dict(args=[("R", 16, 2), ("v", 16), ("W", 32, None)], gas=66, r0=0,
+  "dvm_hash_blake2b": dict(args=[("R", 16, 2), ("v", 16), ("W", 32, None)], gas=96, r0=0,
                            out=ZERO_HASH16[:8].hex()),
   "dvm_ed25519_verify": dict(args=[("R", 8, 2), ("v", 8), ("R", 64, None), ("R", 32, None)], gas=45008,
                              ok=["-> r0 0"]),
   "dvm_param_get": dict(args=[("R", 4, 2), ("v", 4), ("W", 8, 4), ("v", 8)], gas=204,
                         setup=[":: param 00000000 1122334455667788"], r0=8, out="1122334455667788"),
-  "dvm_oracle_price_at": dict(args=[("v", 3), ("v", 1699999999), ("W", 16, None)], gas=200,
+  "dvm_oracle_price_at": dict(args=[("v", 3), ("v", 1699999999), ("W", 16, None)], gas=400,
                               setup=[":: oracle 3 5000000000 1700000000"], r0=0, out=le(5000000000)),
 }
 
