@@ -73,7 +73,11 @@ int rt_sc_oracle_price_at(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint6
     uint64_t t1 = a[1] - 1;
     hist_key(after, &al, feed, &t1);
   }
-  int rc = dvm_state_overlay_next(f->x->ov, DVM_STATE_T_STORAGE, after, al, &k, &v);
+  /* Within the feed's history only: past it the walk stops, so it never
+   * crosses other keys the block deleted (history keys are never deleted,
+   * so no shadowed entry can be skipped: one would be a broken store). */
+  dvm_state_next_opts o = {prefix, pl, 0, 0};
+  int rc = dvm_state_overlay_next_opt(f->x->ov, DVM_STATE_T_STORAGE, after, al, &o, &k, &v);
   if (rc < 0 && rc != DVM_STATE_NOTFOUND) return state_fail(vm, f->x, rc);
   if (rc == DVM_STATE_NOTFOUND || k.len != pl + 8 || memcmp(k.data, prefix, pl) || v.len != 16) {
     memset(out, 0, 16);
