@@ -30,7 +30,6 @@ struct dvm_abci {
   char dir[4096];
   char *genesis; /* --genesis file contents, or NULL */
   size_t genesis_len;
-  uint64_t block_gas;
   uint64_t acked;     /* height of the last Commit (file abci_commit) */
   uint64_t finalized; /* height of the last FinalizeBlock answered */
   int verbose;

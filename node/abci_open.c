@@ -79,7 +79,6 @@ int dvm_abci_open(const dvm_abci_opts *o, dvm_abci **out, char *errbuf) {
   dvm_abci *a = calloc(1, sizeof *a);
   if (!a) return snprintf(errbuf, 256, "out of memory"), -1;
   snprintf(a->dir, sizeof a->dir, "%s", o->data_dir);
-  a->block_gas = o->block_gas ? o->block_gas : DVM_ABCI_BLOCK_GAS_DEFAULT;
   a->verbose = o->verbose;
   if (o->genesis_path && read_file(o->genesis_path, &a->genesis, &a->genesis_len)) {
     snprintf(errbuf, 256, "cannot read genesis %s: %s", o->genesis_path, strerror(errno));

@@ -43,16 +43,23 @@ static uint64_t *nm_slot(nonce_map *m, const uint8_t k[32], int *fresh) {
 }
 
 /* Walk a proposal's transactions in order and decide which a block keeps:
- * each must pass the mempool check against the committed state, carry the
- * sender's next nonce exactly, and fit the block's byte, count and gas
- * limits. keep[i] = 1 for those kept. Returns how many were dropped. */
+ * each must pass the mempool check against the committed state
+ * (dvm_rt_chain_check_tx: signature, a gas price at least the chain's
+ * minimum, a gas limit within the block gas limit, fee funds), carry the
+ * sender's next nonce exactly, and fit the block's byte and count limits
+ * and its gas: the sum of the kept gas limits stays within the chain's
+ * block gas limit (genesis `block_gas_limit`, the one production
+ * enforces). A transaction never uses more than its gas limit, so the
+ * block FinalizeBlock produces from a kept list defers none of it as
+ * full. keep[i] = 1 for those kept. Returns how many were dropped. */
 static size_t proposal_filter(dvm_abci *a, ProtobufCBinaryData *txs, size_t n, int64_t max_bytes,
                               uint8_t *keep) {
   nonce_map m;
   size_t dropped = 0;
-  if (nm_init(&m, n)) {
+  uint64_t block_gas;
+  if (dvm_rt_chain_gas_rules(a->chain, &block_gas, NULL) || nm_init(&m, n)) {
     memset(keep, 0, n);
-    return n;
+    return n; /* no genesis yet (nothing passes the check), or no memory */
   }
   uint64_t gas = 0, bytes = 0, dvm_bytes = DVM_BLOCK_HEADER_BYTES + 4, count = 0;
   for (size_t i = 0; i < n; i++) {
@@ -68,7 +75,7 @@ static size_t proposal_filter(dvm_abci *a, ProtobufCBinaryData *txs, size_t n, i
     if (info.nonce != *next) goto drop;
     if (max_bytes >= 0 && bytes + pb > (uint64_t)max_bytes) goto drop;
     if (dvm_bytes + 4 + txs[i].len > DVM_BLOCK_MAX_BYTES || count + 1 > DVM_BLOCK_MAX_TXS) goto drop;
-    if (info.gas_limit > a->block_gas - gas) goto drop;
+    if (info.gas_limit > block_gas - gas) goto drop;
     (*next)++;
     gas += info.gas_limit;
     bytes += pb;
