@@ -754,6 +754,7 @@ static void test_gas_rules(void) {
   uint8_t hq[8] = {1};
   r = query(a, "/block", hq, 8);
   dvm_tx_block_header hd;
+  memset(&hd, 0, sizeof hd);
   CHECK(r->query->code == 0 &&
         dvm_tx_block_header_decode(r->query->value.data, DVM_BLOCK_HEADER_BYTES, &hd, err, sizeof err) == 0);
   CHECK(hd.gas_limit == GAS_G && (int64_t)hd.gas_used == used && used > 0);
