@@ -1,7 +1,8 @@
 /* cmd_abci.c — `dvm abci --data DIR [--listen ADDR] [--genesis FILE]
- * [--block-gas N] [--threads N] [-v]`: serve DVM to CometBFT v0.38 over
- * the ABCI socket protocol (node/abci.h). Exit 0 on SIGINT/SIGTERM, 1 when
- * the store failed, 2 on usage errors. */
+ * [--threads N] [-v]`: serve DVM to CometBFT v0.38 over the ABCI socket
+ * protocol (node/abci.h). The block gas limit is the chain's (genesis
+ * `block_gas_limit`): there is no flag for it. Exit 0 on SIGINT/SIGTERM,
+ * 1 when the store failed, 2 on usage errors. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +26,12 @@ int dvm_cli_cmd_abci(int argc, char **argv) {
     if (!strcmp(argv[i], "--data") && v) o.data_dir = argv[++i];
     else if (!strcmp(argv[i], "--listen") && v) listen_addr = argv[++i];
     else if (!strcmp(argv[i], "--genesis") && v) o.genesis_path = argv[++i];
-    else if (!strcmp(argv[i], "--block-gas") && v) o.block_gas = strtoull(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--threads") && v) o.threads = (unsigned)strtoul(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "-v")) o.verbose = 1;
-    else {
+    else if (!strcmp(argv[i], "--block-gas")) {
+      fprintf(stderr, "dvm abci: --block-gas is gone: the block gas limit is the genesis' block_gas_limit\n");
+      return 2;
+    } else {
       fprintf(stderr, "dvm abci: unknown argument '%s'\n", argv[i]);
       return 2;
     }

@@ -35,7 +35,7 @@ static const command commands[] = {
   {"export", dvm_cli_cmd_export, "export --data DIR FILE"},
   {"import", dvm_cli_cmd_import, "import --data DIR FILE   (DIR new or empty)"},
   {"abci", dvm_cli_cmd_abci,
-   "abci --data DIR [--listen tcp://127.0.0.1:26658] [--genesis FILE] [--block-gas N] [-v]"},
+   "abci --data DIR [--listen tcp://127.0.0.1:26658] [--genesis FILE] [--threads N] [-v]"},
 };
 
 static void usage(FILE *f) {

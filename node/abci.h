@@ -18,7 +18,14 @@
  * 3 (refused by the supervisor), each with the receipt as data; or code 10
  * (left out of the DVM block: invalid encoding, signature, nonce, fees).
  * Those codes, gas_wanted (the gas limit) and gas_used (the receipt's) are
- * the deterministic fields CometBFT hashes. */
+ * the deterministic fields CometBFT hashes.
+ *
+ * Gas: the chain is the one source. PrepareProposal keeps transactions
+ * whose gas limits sum to at most the genesis `block_gas_limit` and whose
+ * gas price is at least its `min_gas_price` (dvm_rt_chain_gas_rules,
+ * dvm_rt_chain_check_tx), and ProcessProposal refuses a proposal it would
+ * have changed, so a block that CometBFT decides never defers a
+ * transaction as full (there is no local --block-gas). */
 #ifndef DVM_NODE_ABCI_H
 #define DVM_NODE_ABCI_H
 
@@ -33,16 +40,12 @@
 #define DVM_ABCI_CODE_REJECTED 10u /* not in the DVM block / refused by CheckTx */
 #define DVM_ABCI_CODE_QUERY 20u    /* a query that found nothing or was malformed */
 
-/* Default block gas limit: the sum of the gas limits of the transactions
- * a proposal may hold (every validator must use the same value). */
-#define DVM_ABCI_BLOCK_GAS_DEFAULT 2000000000ull
 /* The largest frame read: 128 MiB (CometBFT's block limit is 100 MiB). */
 #define DVM_ABCI_MAX_FRAME (128u << 20)
 
 typedef struct dvm_abci_opts {
   const char *data_dir;     /* the data directory (created if missing) */
   const char *genesis_path; /* DVM genesis JSON used when InitChain's app_state is empty */
-  uint64_t block_gas;       /* 0: DVM_ABCI_BLOCK_GAS_DEFAULT */
   unsigned threads;         /* signature threads; 0: online cores */
   int verbose;
 } dvm_abci_opts;

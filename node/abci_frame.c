@@ -1,11 +1,14 @@
-/* abci_frame.c — ABCI frames: an unsigned varint length, then the
- * protobuf bytes (node/abci.h). A leaf: the server and the app use it. */
+/* abci_frame.c — the wire: ABCI frames (an unsigned varint length, then
+ * the protobuf bytes, node/abci.h) and encoded Responses (abci_int.h). A
+ * leaf: the server and the methods use it. */
 #include "abci.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "abci_int.h"
 
 size_t dvm_abci_varint(uint64_t v, uint8_t out[10]) {
   size_t n = 0;
@@ -76,4 +79,21 @@ int dvm_abci_frame_write(int fd, const uint8_t *buf, size_t len) {
     }
   }
   return 0;
+}
+
+uint8_t *abci_pack(const Dvmabci__Response *r, size_t *len) {
+  size_t n = dvmabci__response__get_packed_size(r);
+  uint8_t *b = malloc(n ? n : 1);
+  if (!b) return NULL;
+  *len = dvmabci__response__pack(r, b);
+  return b;
+}
+
+uint8_t *abci_exception(const char *msg, size_t *len) {
+  Dvmabci__Response r = DVMABCI__RESPONSE__INIT;
+  Dvmabci__ResponseException x = DVMABCI__RESPONSE_EXCEPTION__INIT;
+  x.error = (char *)msg;
+  r.value_case = DVMABCI__RESPONSE__VALUE_EXCEPTION;
+  r.exception = &x;
+  return abci_pack(&r, len);
 }

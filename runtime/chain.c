@@ -212,6 +212,19 @@ int dvm_rt_chain_head(const dvm_rt_chain *c, uint64_t *height, uint8_t hash[32],
   return DVM_RT_OK;
 }
 
+int dvm_rt_chain_gas_rules(const dvm_rt_chain *c, uint64_t *block_gas_limit, uint64_t *min_gas_price) {
+  rt_read r;
+  rt_head h;
+  int rc = rt_read_begin((dvm_rt_chain *)c, &r);
+  if (rc) return rc;
+  rc = rt_read_head(&r, &h);
+  rt_read_end(&r);
+  if (rc) return rc;
+  if (block_gas_limit) *block_gas_limit = h.gas_rules.block_gas_limit;
+  if (min_gas_price) *min_gas_price = h.gas_rules.min_gas_price;
+  return DVM_RT_OK;
+}
+
 /* ---- transaction execution ---- */
 
 /* ---- queries: each on its own read view of the last committed block ---- */

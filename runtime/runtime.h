@@ -6,8 +6,8 @@
  * Threads: one thread at a time is the chain's writer: it calls genesis,
  * produce, apply, audit, errmsg and close (the store's only writer).
  * Signature checks of a block run on every core inside produce/apply;
- * execution is sequential. The queries (dvm_rt_chain_head, _balance,
- * _nonce, _storage, _block, _receipt, _simulate) and dvm_rt_chain_check_tx
+ * execution is sequential. The queries (dvm_rt_chain_head, _gas_rules,
+ * _balance, _nonce, _storage, _block, _receipt, _simulate) and dvm_rt_chain_check_tx
  * may be called from any number of other threads at the same time as the
  * writer and each other: each call reads its own LMDB read view of the
  * last committed block (a block being produced is not seen until it
@@ -104,6 +104,12 @@ int dvm_rt_chain_genesis(dvm_rt_chain *c, const char *json, size_t len);
 int dvm_rt_chain_head(const dvm_rt_chain *c, uint64_t *height, uint8_t hash[32], uint8_t root[32],
                       uint64_t *time);
 const char *dvm_rt_chain_id(const dvm_rt_chain *c);
+
+/* The chain's gas rules (genesis `block_gas_limit` and `min_gas_price`,
+ * spec/tx.md §7 rule 8), read on a read view of the last committed block:
+ * thread-safe like the other queries. ERR_GENESIS before genesis. Either
+ * pointer may be NULL. */
+int dvm_rt_chain_gas_rules(const dvm_rt_chain *c, uint64_t *block_gas_limit, uint64_t *min_gas_price);
 
 /* What the mempool learns from a transaction check. */
 typedef struct dvm_rt_tx_info {

@@ -10,7 +10,8 @@ process with its own data directory, on distinct ports.
 Phases (each prints one result line; the last line is 'N passed, M failed'):
   basic     deploy + SENDERS x ROUNDS transfers and contract calls sent with
             broadcast_tx_sync; every validator reports the same app hash at
-            every height, and every receipt equals the reference chain's
+            every height and the same receipts, whose outcomes (status,
+            return value, logs) equal the reference chain's
   kill      SIGKILL one validator (CometBFT and dvm abci): the others keep
             producing blocks; restart it: it catches up to the same app hash
   crash     N times at random moments: SIGKILL one validator's dvm abci only
@@ -271,16 +272,36 @@ def send_all(net, nd, txs, errors):
             errors.append(str(e))
 
 
+def outcome(line):
+    """A receipt line without gas_used and fee: "id status ret logs"."""
+    if line is None:
+        return None
+    f = line.split()
+    return " ".join(f[:2] + f[4:]) if len(f) == 6 else line
+
+
 def check_receipts(net, nodes, want, timeout):
+    """Every receipt's outcome (status, return value, logs) equals the
+    reference chain's, and every validator's receipt equals node 0's byte
+    for byte. gas_used and the fee are not compared with the reference:
+    storage gas depends on what the same block wrote before (a key's first
+    write in a block costs more, spec/gas.md), and the reference executes
+    all transactions in one block while the network splits them over many.
+    They are pinned by the verify phase instead (every stored block
+    re-applied on a fresh chain: the receipts root in each header)."""
     exp = expected()
     bad = 0
+    first = None
     for nd in nodes:
         got = net.receipts(nd, want, timeout)
+        if first is None:
+            first = got
         for i in want:
-            if got.get(i) != exp[i]:
+            if outcome(got.get(i)) != outcome(exp[i]) or got.get(i) != first.get(i):
                 bad += 1
                 if bad < 5:
-                    log(f"node {nd.i}: receipt {i}: got {got.get(i)} want {exp[i]}")
+                    log(f"node {nd.i}: receipt {i}: got {got.get(i)} want {exp[i]} (outcome) "
+                        f"and {first.get(i)} (node {nodes[0].i})")
     return bad
 
 
@@ -308,7 +329,7 @@ def phase_basic(net, ids):
     top = min(nd.height() for nd in nodes) - 1
     ok, msg = net.hashes_agree(nodes, top)
     result("basic", ok, f"{len(txs) + 1} transactions (transfers, deploy, contract calls) in "
-           f"{time.time() - t0:.1f} s, every receipt as expected on {len(nodes)} validators; {msg}")
+           f"{time.time() - t0:.1f} s, receipts equal on {len(nodes)} validators, outcomes as the reference chain's; {msg}")
 
 
 def phase_kill(net):

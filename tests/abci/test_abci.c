@@ -7,6 +7,9 @@
  *             chain's; a restart between FinalizeBlock and Commit reports
  *             the previous height and answers the replayed block identically
  *             without executing it twice;
+ *   gas       the genesis' block gas limit and minimum gas price decide
+ *             proposals (no flag of the server's), and the finalized block
+ *             holds all that PrepareProposal kept;
  *   framing   a socket client: unknown and malformed requests get an
  *             Exception and the connection goes on; truncated frames,
  *             oversize and overlong length prefixes close only that
@@ -585,6 +588,190 @@ static void test_semantics(const char *frames, const char *counter_src) {
   rmdir_r(ref);
 }
 
+/* ---- gas: the chain's rules decide proposals ---- */
+
+/* A transfer of 1 USD from `from` at any gas limit and price (chainkit's
+ * transactions pay gas price 1). */
+static void priced_transfer(ck_tx *t, const ck_key *from, uint64_t nonce, uint64_t gas_limit, uint64_t price) {
+  dvm_tx tx;
+  memset(&tx, 0, sizeof tx);
+  tx.version = DVM_TX_VERSION;
+  tx.kind = DVM_TX_TRANSFER;
+  tx.chain_id_len = (uint8_t)strlen("dvm-test");
+  memcpy(tx.chain_id, "dvm-test", tx.chain_id_len);
+  memcpy(tx.sender, from->pk, 32);
+  tx.nonce = nonce;
+  tx.gas_limit = gas_limit;
+  tx.gas_price = price;
+  memset(tx.u.transfer.to, 0x5a, 32);
+  tx.u.transfer.asset = 1;
+  tx.u.transfer.amount = 1;
+  if (dvm_tx_encode_signed(&tx, from->sk, &t->bytes, &t->len)) abort();
+  memcpy(t->id, tx.id, 32);
+}
+
+static Dvmabci__Response *prepare(dvm_abci *a, ck_tx *const *l, size_t n) {
+  Dvmabci__Request q = DVMABCI__REQUEST__INIT;
+  Dvmabci__RequestPrepareProposal x = DVMABCI__REQUEST_PREPARE_PROPOSAL__INIT;
+  ProtobufCBinaryData d[8];
+  fill_txs(d, l, n);
+  x.txs = d;
+  x.n_txs = n;
+  x.max_tx_bytes = 1 << 20;
+  x.height = 1;
+  q.value_case = DVMABCI__REQUEST__VALUE_PREPARE_PROPOSAL;
+  q.prepare_proposal = &x;
+  return call(a, &q, NULL);
+}
+
+static uint32_t process(dvm_abci *a, ck_tx *const *l, size_t n) {
+  Dvmabci__Request q = DVMABCI__REQUEST__INIT;
+  Dvmabci__RequestProcessProposal x = DVMABCI__REQUEST_PROCESS_PROPOSAL__INIT;
+  ProtobufCBinaryData d[8];
+  fill_txs(d, l, n);
+  x.txs = d;
+  x.n_txs = n;
+  x.height = 1;
+  q.value_case = DVMABCI__REQUEST__VALUE_PROCESS_PROPOSAL;
+  q.process_proposal = &x;
+  Dvmabci__Response *r = call(a, &q, NULL);
+  uint32_t st = r->value_case == DVMABCI__RESPONSE__VALUE_PROCESS_PROPOSAL ? (uint32_t)r->process_proposal->status : 99;
+  dvmabci__response__free_unpacked(r, NULL);
+  return st;
+}
+
+/* A chain whose genesis sets block_gas_limit 250,000 and min_gas_price 1:
+ * PrepareProposal keeps gas limits summing to at most 250,000 (exactly
+ * 250,000 fits) and drops a price below the minimum; ProcessProposal
+ * refuses what Prepare would drop; the finalized block holds every kept
+ * transaction, with the genesis' limit in its header. */
+#define GAS_G 250000u
+
+static void test_gas_rules(void) {
+  char dir[64], gdir[64], gpath[128], err[256];
+  tmpdir(dir);
+  tmpdir(gdir);
+  ck_key k0, k1;
+  ck_key_make(&k0, 0);
+  ck_key_make(&k1, 1);
+  ck_key ks[2] = {k0, k1};
+  char *g = ck_genesis_gas(ks, 2, GAS_G, 1);
+  snprintf(gpath, sizeof gpath, "%s/genesis.json", gdir);
+  FILE *f = fopen(gpath, "wb");
+  CHECK(f && fwrite(g, 1, strlen(g), f) == strlen(g));
+  if (f) fclose(f);
+  dvm_abci_opts o;
+  memset(&o, 0, sizeof o);
+  o.data_dir = dir;
+  o.genesis_path = gpath;
+  o.threads = 1;
+  dvm_abci *a;
+  CHECK(dvm_abci_open(&o, &a, err) == 0);
+
+  ck_tx t0, t1, t2, u0, free0, over;
+  priced_transfer(&t0, &k0, 0, 100000, 1);
+  priced_transfer(&t1, &k0, 1, 100000, 1);
+  priced_transfer(&t2, &k0, 2, 100000, 1);
+  priced_transfer(&u0, &k1, 0, 50000, 1);    /* brings the sum to exactly 250,000 */
+  priced_transfer(&free0, &k1, 0, 40000, 0); /* below the minimum price */
+  priced_transfer(&over, &k1, 0, GAS_G + 1, 1);
+
+  /* Before InitChain: no chain, no rules: nothing is proposed */
+  ck_tx *l0[1] = {&t0};
+  Dvmabci__Response *r = prepare(a, l0, 1);
+  CHECK(r->value_case == DVMABCI__RESPONSE__VALUE_PREPARE_PROPOSAL && r->prepare_proposal->n_txs == 0);
+  dvmabci__response__free_unpacked(r, NULL);
+
+  /* InitChain without app_state: the --genesis file */
+  {
+    Dvmabci__Request q = DVMABCI__REQUEST__INIT;
+    Dvmabci__RequestInitChain x = DVMABCI__REQUEST_INIT_CHAIN__INIT;
+    x.chain_id = (char *)"dvm-test";
+    x.initial_height = 1;
+    q.value_case = DVMABCI__REQUEST__VALUE_INIT_CHAIN;
+    q.init_chain = &x;
+    r = call(a, &q, NULL);
+    CHECK(r->value_case == DVMABCI__RESPONSE__VALUE_INIT_CHAIN && r->init_chain->app_hash.len == 32);
+    dvmabci__response__free_unpacked(r, NULL);
+  }
+  /* CheckTx refuses the price and the gas limit, with the chain's numbers */
+  r = check_tx(a, &free0);
+  CHECK(r->check_tx->code == DVM_ABCI_CODE_REJECTED && !strcmp(r->check_tx->log, "gas price 0 below the chain's minimum 1"));
+  dvmabci__response__free_unpacked(r, NULL);
+  r = check_tx(a, &over);
+  CHECK(r->check_tx->code == DVM_ABCI_CODE_REJECTED &&
+        !strcmp(r->check_tx->log, "gas limit 250001 above the block gas limit 250000"));
+  dvmabci__response__free_unpacked(r, NULL);
+  r = check_tx(a, &t2);
+  CHECK(r->check_tx->code == 0 && r->check_tx->gas_wanted == 100000);
+  dvmabci__response__free_unpacked(r, NULL);
+
+  /* PrepareProposal [t0, free0, t1, t2, over, u0] -> [t0, t1, u0]: free0 is
+   * below the minimum price, t2 would bring the gas limits to 300,000,
+   * over is above the block's; u0 brings them to 250,000 exactly */
+  ck_tx *l1[6] = {&t0, &free0, &t1, &t2, &over, &u0};
+  r = prepare(a, l1, 6);
+  CHECK(r->value_case == DVMABCI__RESPONSE__VALUE_PREPARE_PROPOSAL && r->prepare_proposal->n_txs == 3);
+  if (r->value_case == DVMABCI__RESPONSE__VALUE_PREPARE_PROPOSAL && r->prepare_proposal->n_txs == 3) {
+    ProtobufCBinaryData *x = r->prepare_proposal->txs;
+    CHECK(x[0].len == t0.len && !memcmp(x[0].data, t0.bytes, t0.len));
+    CHECK(x[1].len == t1.len && !memcmp(x[1].data, t1.bytes, t1.len));
+    CHECK(x[2].len == u0.len && !memcmp(x[2].data, u0.bytes, u0.len));
+  }
+  dvmabci__response__free_unpacked(r, NULL);
+  /* without u0 the free transaction still stays out (it would fit the gas) */
+  ck_tx *l2[2] = {&free0, &t0};
+  r = prepare(a, l2, 2);
+  CHECK(r->prepare_proposal->n_txs == 1 && r->prepare_proposal->txs[0].len == t0.len &&
+        !memcmp(r->prepare_proposal->txs[0].data, t0.bytes, t0.len));
+  dvmabci__response__free_unpacked(r, NULL);
+
+  /* ProcessProposal: the kept list passes; over the gas, a free
+   * transaction, a gas limit above the block's: refused */
+  ck_tx *ok[3] = {&t0, &t1, &u0}, *full[3] = {&t0, &t1, &t2}, *fr[1] = {&free0}, *ov[1] = {&over};
+  CHECK(process(a, ok, 3) == 1);
+  CHECK(process(a, full, 3) == 2);
+  CHECK(process(a, fr, 1) == 2);
+  CHECK(process(a, ov, 1) == 2);
+
+  /* FinalizeBlock of the kept list: all three executed, none left out */
+  size_t n;
+  uint8_t *b = pack_finalize(ok, 3, 1, 1700000100, &n);
+  r = raw_call(a, b, n, NULL, NULL);
+  free(b);
+  CHECK(r->value_case == DVMABCI__RESPONSE__VALUE_FINALIZE_BLOCK && r->finalize_block->n_tx_results == 3);
+  int64_t used = 0;
+  if (r->value_case == DVMABCI__RESPONSE__VALUE_FINALIZE_BLOCK && r->finalize_block->n_tx_results == 3) {
+    for (int i = 0; i < 3; i++) {
+      CHECK(r->finalize_block->tx_results[i]->code == 0);
+      used += r->finalize_block->tx_results[i]->gas_used;
+    }
+    CHECK(r->finalize_block->tx_results[0]->gas_wanted == 100000 &&
+          r->finalize_block->tx_results[2]->gas_wanted == 50000);
+  }
+  dvmabci__response__free_unpacked(r, NULL);
+  /* the block's header carries the genesis' limit and the gas used */
+  uint8_t hq[8] = {1};
+  r = query(a, "/block", hq, 8);
+  dvm_tx_block_header hd;
+  memset(&hd, 0, sizeof hd);
+  CHECK(r->query->code == 0 &&
+        dvm_tx_block_header_decode(r->query->value.data, DVM_BLOCK_HEADER_BYTES, &hd, err, sizeof err) == 0);
+  CHECK(hd.gas_limit == GAS_G && (int64_t)hd.gas_used == used && used > 0);
+  dvmabci__response__free_unpacked(r, NULL);
+
+  dvm_abci_close(a);
+  free(g);
+  free(t0.bytes);
+  free(t1.bytes);
+  free(t2.bytes);
+  free(u0.bytes);
+  free(free0.bytes);
+  free(over.bytes);
+  rmdir_r(dir);
+  rmdir_r(gdir);
+}
+
 /* ---- framing over a socket ---- */
 
 typedef struct srv {
@@ -758,11 +945,12 @@ int main(int argc, char **argv) {
   }
   test_codec(argv[1]);
   test_semantics(argv[1], argv[2]);
+  test_gas_rules();
   test_framing(argv[1]);
   if (failures) {
     fprintf(stderr, "test_abci: %d checks failed\n", failures);
     return 1;
   }
-  printf("test_abci: codec, semantics, framing: all checks passed\n");
+  printf("test_abci: codec, semantics, gas rules, framing: all checks passed\n");
   return 0;
 }

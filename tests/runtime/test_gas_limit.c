@@ -10,7 +10,9 @@
  *   - price 0 on a chain that allows it: runs, but within the block gas
  *     limit: a second looping transaction waits for the next block;
  *   - a block whose transactions exceed the limit, and headers whose
- *     gas_limit or gas_used lie: refused by apply.
+ *     gas_limit or gas_used lie: refused by apply;
+ *   - dvm_rt_chain_gas_rules reads the genesis rules back (none before
+ *     genesis; the same after a block and a reopen).
  * Usage: test_gas_limit CONTRACTS_DIR */
 #include <inttypes.h>
 #include <stdio.h>
@@ -464,6 +466,45 @@ static void genesis_rules(void) {
   free(g);
 }
 
+/* ---- 5. dvm_rt_chain_gas_rules: what a node reads (dvm abci's proposals) ---- */
+static void gas_rules_query(void) {
+  char dir[64], e[256];
+  dvm_rt_chain *c;
+  uint64_t g = 7, p = 7;
+  snprintf(dir, sizeof dir, "/tmp/dvm-test-gas-XXXXXX");
+  if (!mkdtemp(dir) || dvm_rt_chain_open(dir, NULL, &c, e)) abort();
+  CHECK(dvm_rt_chain_gas_rules(c, &g, &p) == DVM_RT_ERR_GENESIS && g == 7 && p == 7,
+        "before genesis: ERR_GENESIS, nothing written (%" PRIu64 " %" PRIu64 ")", g, p);
+  char *gen = ck_genesis_gas(k, 4, DEV_G, 0);
+  CHECK(dvm_rt_chain_genesis(c, gen, strlen(gen)) == 0, "dev genesis: %s", dvm_rt_chain_errmsg(c));
+  CHECK(dvm_rt_chain_gas_rules(c, &g, &p) == 0 && g == DEV_G && p == 0,
+        "dev chain: %" PRIu64 " %" PRIu64, g, p);
+  CHECK(dvm_rt_chain_gas_rules(c, NULL, &p) == 0 && dvm_rt_chain_gas_rules(c, &g, NULL) == 0 && g == DEV_G &&
+            p == 0,
+        "either pointer may be NULL");
+  /* after a block, and after a reopen: the same rules (META chain.gas) */
+  ck_tx t;
+  mk_transfer(&t, &k[1], 0, 100000, 0);
+  int rej[1];
+  dvm_rt_block_info info;
+  CHECK(produce(c, &t, 1, 1700000002, rej, &info, NULL, NULL) == 0 && info.included == 1, "block 1: %d", rej[0]);
+  free(t.bytes);
+  dvm_rt_chain_close(c);
+  if (dvm_rt_chain_open(dir, NULL, &c, e)) abort();
+  g = p = 7;
+  CHECK(dvm_rt_chain_gas_rules(c, &g, &p) == 0 && g == DEV_G && p == 0, "reopened at block 1: %" PRIu64 " %" PRIu64,
+        g, p);
+  drop_chain(c, dir);
+  free(gen);
+  gen = ck_genesis(k, 4);
+  c = new_chain(dir, sizeof dir, gen);
+  CHECK(dvm_rt_chain_gas_rules(c, &g, &p) == 0 && g == DVM_GENESIS_BLOCK_GAS_LIMIT && p == DVM_GENESIS_MIN_GAS_PRICE &&
+            g == 1000000000u && p == 1,
+        "default chain: %" PRIu64 " %" PRIu64, g, p);
+  drop_chain(c, dir);
+  free(gen);
+}
+
 int main(int argc, char **argv) {
   cdir = argc > 1 ? argv[1] : "tests/runtime/contracts";
   for (uint32_t i = 0; i < 4; i++) ck_key_make(&k[i], i);
@@ -471,6 +512,7 @@ int main(int argc, char **argv) {
   default_chain();
   dev_chain();
   random_mix();
+  gas_rules_query();
   printf("test_gas_limit: %u passed, %u failed\n", passed, failed);
   return failed ? 1 : 0;
 }

@@ -66,6 +66,7 @@ static uint64_t call1(const char *method, uint64_t a, uint64_t b, uint64_t gas, 
   last_gas = r.calls[0].gas_used;
   if (r.calls[0].status == 0 && r.calls[0].ret_len == 8)
     for (int i = 7; i >= 0; i--) v = v << 8 | r.calls[0].ret[i];
+  dvm_rt_receipt_free(&r);
   free(raw);
   free(t.bytes);
   return v;
