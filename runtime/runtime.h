@@ -361,8 +361,13 @@ void dvm_rt_sandbox_output(dvm_rt_sandbox *s, const uint8_t **ret, uint32_t *ret
 int dvm_rt_sandbox_log(dvm_rt_sandbox *s, uint32_t i, const uint8_t **topics, uint32_t *ntopics,
                        const uint8_t **data, uint32_t *data_len);
 /* The heap of a contract call starts at DVM_VM_HEAP_DEFAULT bytes and grows
- * by dvm_heap_grow to this cap (spec/syscalls.md). */
+ * by dvm_heap_grow to this cap (spec/syscalls.md); the test-limits build
+ * shrinks it as rt_private.h's RT_HEAP_CAP. */
+#ifdef DVM_TEST_LIMITS
+#define DVM_RT_HEAP_CAP (256u << 10)
+#else
 #define DVM_RT_HEAP_CAP (1u << 20)
+#endif
 
 #ifdef __cplusplus
 }
