@@ -16,7 +16,15 @@ if(DVM_BPF_CLANG)
   set_tests_properties(node_rpc PROPERTIES TIMEOUT 120)
   add_executable(node_abi_check ${CMAKE_CURRENT_LIST_DIR}/node/abi_check.c)
   target_link_libraries(node_abi_check PRIVATE dvm_node)
-  add_test(NAME node_abi_contracts COMMAND node_abi_check ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
+  # contracts that need clang >= 18 are not built with the clang-14 fallback
+  set(_dvm_abi_skip "")
+  foreach(_c options option_pool vault perp)
+    if(NOT TARGET ${_c})
+      list(APPEND _dvm_abi_skip ${_c})
+    endif()
+  endforeach()
+  string(REPLACE ";" "," _dvm_abi_skip "${_dvm_abi_skip}")
+  add_test(NAME node_abi_contracts COMMAND node_abi_check --skip "${_dvm_abi_skip}" ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
                                            ${CMAKE_CURRENT_LIST_DIR}/node/contracts/counter/counter.abi.json
                                            ${CMAKE_CURRENT_BINARY_DIR}/node_counter.dvm)
   # every contract with an ABI file is built before the check
