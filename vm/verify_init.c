@@ -104,6 +104,7 @@ int dvm_vm_verify_init(const uint8_t *code, uint32_t slots, const uint8_t *lddw_
   reach(&f, 0, AT_ENTRY);
   for (uint32_t i = 0; i < export_count; i++) reach(&f, exports[i].pc, AT_ENTRY);
   uint64_t visits = 0;
+  (void)visits; /* read only by the assert below (NDEBUG builds drop it) */
   while (f.top) {
     uint32_t pc = f.stack[--f.top];
     f.queued[pc] = 0;
