@@ -23,9 +23,9 @@ import argparse, os, re, shutil, subprocess, sys, time
 SUBSETS = {
     "vm": r"^(vm_cases|vm_verifier|vm_conformance|vm_diff|sc_cases|fuzz_regress_verify_exec|fuzz_regress_diff_interp)$",
     "fx": r"^(fxmath_unit|fxmath_vectors|fxmath_reference|sc_cases)$",
-    "state": r"^(state_overlay|state_store|state_lthash|sc_cases|rt_golden)$",
+    "state": r"^(state_overlay|state_store|state_lthash|state_skip|sc_cases|rt_golden)$",
     "tx": r"^(tx_codec|tx_sig|tx_block|tx_genesis|tx_mutate|money_edges)$",
-    "runtime": r"^(sc_cases|money_edges|rt_chain|rt_market|rt_golden)$",
+    "runtime": r"^(sc_cases|money_edges|rt_chain|rt_market|rt_golden|rt_mempool|rt_gas_limit|rt_storage_cost|rt_balance_cost)$",
     "assembler": r"^(asm_conformance|asm_diagnostics|asm_dialects|asm_roundtrip|asm_branch_range|vm_cases)$",
 }
 
