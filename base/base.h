@@ -49,6 +49,14 @@ static inline uint64_t dvm_le_getn(const uint8_t *p, unsigned bytes) {
   for (unsigned i = bytes; i-- > 0;) v = v << 8 | p[i];
   return v;
 }
+/* Big-endian, for storage keys only: LMDB orders keys bytewise, so a
+ * big-endian number in a key sorts numerically (heights, feeds, times). */
+static inline void dvm_be_put32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (24 - 8 * i));
+}
+static inline void dvm_be_put64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
 
 /* ------------------------------------------------------------------ */
 /* A growable byte buffer. Zero-initialise it ({0}); it owns p. The first

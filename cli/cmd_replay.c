@@ -67,10 +67,6 @@ static uint64_t now_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static void hex32(char out[65], const uint8_t b[32]) {
-  for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", b[i]);
-}
-
 int dvm_cli_cmd_replay(int argc, char **argv) {
   const char *data = NULL, *trace_hex = NULL, *trace_out = NULL, *work = NULL;
   uint64_t from = 0, to = 0, threads = 0;
@@ -205,7 +201,7 @@ int dvm_cli_cmd_replay(int argc, char **argv) {
     char id[65];
     printf("replay: DIVERGENCE at block %" PRIu64, div.height);
     if (div.index >= 0) {
-      hex32(id, div.tx_id);
+      dvm_hex_encode(div.tx_id, 32, id);
       printf(", transaction %" PRId64 " (%s)\n", div.index, id);
     } else {
       printf(" (the block as a whole)\n");

@@ -446,12 +446,6 @@ int dvm_node_abi_encode(const dvm_node_abi_field *fields, uint32_t n, json_t *ar
 
 /* ---- decoding ---- */
 
-static uint64_t rle(const uint8_t *p, size_t w) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < w; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
-
 static json_t *hex_json(const uint8_t *p, size_t n) {
   char *h = malloc(2 * n + 1);
   if (!h) return NULL;
@@ -472,11 +466,11 @@ int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint
     json_t *v = NULL;
     char t[32];
     if (f->type == DVM_NODE_ABI_BYTES) {
-      if (len - off < 4 || len - off - 4 < rle(data + off, 4)) {
+      if (len - off < 4 || len - off - 4 < dvm_le_get32(data + off)) {
         json_decref(o);
         return fail(err, errlen, "%s (bytes): truncated at byte %zu of %zu", f->name, off, len);
       }
-      size_t bl = (size_t)rle(data + off, 4);
+      size_t bl = (size_t)dvm_le_get32(data + off);
       v = hex_json(data + off + 4, bl);
       off += 4 + bl;
     } else {
@@ -484,7 +478,7 @@ int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint
         json_decref(o);
         return fail(err, errlen, "%s (%s): truncated at byte %zu of %zu", f->name, type_names[f->type], off, len);
       }
-      uint64_t x = w <= 8 ? rle(data + off, w) : 0; /* an address is copied as bytes below */
+      uint64_t x = w <= 8 ? dvm_le_getn(data + off, (unsigned)w) : 0; /* an address is copied as bytes below */
       switch (f->type) {
       case DVM_NODE_ABI_U64: snprintf(t, sizeof t, "%" PRIu64, x); v = json_string(t); break;
       case DVM_NODE_ABI_I64: snprintf(t, sizeof t, "%" PRId64, (int64_t)x); v = json_string(t); break;

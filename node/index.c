@@ -61,14 +61,6 @@ void node_index_close(node_index *x) {
   free(x);
 }
 
-static void le64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-static uint64_t rd64(const uint8_t *p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; i++) v |= (uint64_t)p[i] << (8 * i);
-  return v;
-}
 
 /* Index one committed block inside write transaction t. */
 static int index_block(node_index *x, MDB_txn *t, dvm_rt_chain *c, uint64_t height, char *err, size_t errlen) {
@@ -82,7 +74,7 @@ static int index_block(node_index *x, MDB_txn *t, dvm_rt_chain *c, uint64_t heig
     return node_fail(err, errlen, "block %llu: %s", (unsigned long long)height, e);
   }
   dvm_tx_block_hash(&b.header, hash);
-  le64(hv, height);
+  dvm_le_put64(hv, height);
   MDB_val k = {32, hash}, v = {8, hv};
   int rc = mdb_put(t, x->hashes, &k, &v, 0);
   for (uint32_t i = 0; !rc && i < b.tx_count; i++) {
@@ -98,7 +90,7 @@ static int index_block(node_index *x, MDB_txn *t, dvm_rt_chain *c, uint64_t heig
       if (r.has_contract && r.status == DVM_RT_CALL_OK) {
         uint8_t rec[72];
         crypto_generichash(rec, 32, tx->u.deploy.code, tx->u.deploy.code_len, NULL, 0);
-        le64(rec + 32, height);
+        dvm_le_put64(rec + 32, height);
         memcpy(rec + 40, tx->id, 32);
         MDB_val ck = {32, r.contract}, cv = {sizeof rec, rec};
         rc = mdb_put(t, x->contracts, &ck, &cv, 0);
@@ -125,7 +117,7 @@ int node_index_catch_up(node_index *x, dvm_rt_chain *c, char *err, size_t errlen
   if (dvm_rt_chain_head(c, &head, NULL, NULL, NULL)) return 0; /* no genesis yet */
   int rc = mdb_txn_begin(x->env, NULL, 0, &t);
   if (rc) return node_fail(err, errlen, "index: %s", mdb_strerror(rc));
-  if (mdb_get(t, x->meta, &mk, &v) == 0 && v.mv_size == 8) next = rd64(v.mv_data) + 1;
+  if (mdb_get(t, x->meta, &mk, &v) == 0 && v.mv_size == 8) next = dvm_le_get64(v.mv_data) + 1;
   for (; next <= head; next++)
     if (index_block(x, t, c, next, err, errlen)) {
       mdb_txn_abort(t);
@@ -157,7 +149,7 @@ int node_index_height(node_index *x, const uint8_t hash[32], uint64_t *height) {
   MDB_val v;
   uint8_t *p;
   if (get_copy(x, x->hashes, hash, 32, &v, &p)) return -1;
-  *height = v.mv_size == 8 ? rd64(p) : 0;
+  *height = v.mv_size == 8 ? dvm_le_get64(p) : 0;
   free(p);
   return v.mv_size == 8 ? 0 : -1;
 }
@@ -173,7 +165,7 @@ int node_index_contract(node_index *x, const uint8_t addr[32], uint8_t code_hash
     return -1;
   }
   if (code_hash) memcpy(code_hash, p, 32);
-  if (height) *height = rd64(p + 32);
+  if (height) *height = dvm_le_get64(p + 32);
   if (tx_id) memcpy(tx_id, p + 40, 32);
   free(p);
   if (abi && get_copy(x, x->abis, addr, 32, &v, &p) == 0) *abi = (char *)p;

@@ -164,7 +164,7 @@ static json_t *m_oracle(dvm_node *n, json_t *p, node_rpc_err *e) {
   size_t vlen;
   if (node_param_u64(p, "feed", 1, &feed, e)) return NULL;
   if (feed > UINT32_MAX) return node_rpc_error(e, DVM_NODE_RPC_INVALID_PARAMS, "params.feed: above 2^32-1");
-  for (int i = 0; i < 4; i++) key[6 + i] = (uint8_t)(feed >> (24 - 8 * i)); /* big-endian, spec/state.md */
+  dvm_be_put32(key + 6, feed); /* big-endian, spec/state.md */
   int rc = dvm_rt_chain_storage(n->chain, zero, key, sizeof key, &val, &vlen);
   if (rc == DVM_RT_ERR_NOTFOUND) return node_rpc_error(e, DVM_NODE_RPC_NOT_FOUND, "no price for feed %" PRIu64, feed);
   if (rc || vlen != 16) {

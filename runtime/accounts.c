@@ -9,12 +9,6 @@
 
 const uint8_t rt_system_addr[DVM_ADDR_BYTES] = {0};
 
-void rt_be32(uint8_t out[4], uint32_t v) {
-  out[0] = (uint8_t)(v >> 24);
-  out[1] = (uint8_t)(v >> 16);
-  out[2] = (uint8_t)(v >> 8);
-  out[3] = (uint8_t)v;
-}
 
 /* Account info: nonce u64 | flags u32 | code hash [32] (44 bytes). */
 #define INFO_BYTES (8 + 4 + DVM_HASH_BYTES)
@@ -48,7 +42,7 @@ int rt_account_put(dvm_state_overlay *ov, const uint8_t addr[32], const rt_accou
 static void balance_key(uint8_t key[DVM_ADDR_BYTES + 5], const uint8_t addr[32], uint32_t asset) {
   memcpy(key, addr, DVM_ADDR_BYTES);
   key[DVM_ADDR_BYTES] = RT_ACCT_BALANCE;
-  rt_be32(key + DVM_ADDR_BYTES + 1, asset);
+  dvm_be_put32(key + DVM_ADDR_BYTES + 1, asset);
 }
 
 int rt_balance_get(dvm_state_overlay *ov, const uint8_t addr[32], uint32_t asset, uint64_t *amount) {
@@ -114,7 +108,7 @@ int rt_asset_known(dvm_state_overlay *ov, uint32_t asset) {
   uint8_t key[64], be[4];
   size_t kl;
   dvm_state_bytes v;
-  rt_be32(be, asset);
+  dvm_be_put32(be, asset);
   rt_sys_key(key, &kl, "asset", be, 4);
   return dvm_state_overlay_get(ov, DVM_STATE_T_STORAGE, key, kl, &v) == 0;
 }

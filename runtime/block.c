@@ -350,7 +350,7 @@ static int genesis_state(dvm_rt_chain *c, const dvm_tx_genesis *g, const char *j
   for (uint32_t i = 0; i < g->asset_count && !rc; i++) {
     uint8_t key[64], be[4], val[18];
     size_t kl, sl = strlen(g->assets[i].symbol);
-    rt_be32(be, g->assets[i].id);
+    dvm_be_put32(be, g->assets[i].id);
     rt_sys_key(key, &kl, "asset", be, 4);
     val[0] = g->assets[i].decimals;
     memcpy(val + 1, g->assets[i].symbol, sl);

@@ -37,7 +37,7 @@ const char *dvm_rt_chain_id(const dvm_rt_chain *c) { return c->chain_id; }
 /* ---- opening ---- */
 
 void rt_height_key(uint8_t key[8], uint64_t height) {
-  for (int i = 0; i < 8; i++) key[i] = (uint8_t)(height >> (56 - 8 * i));
+  dvm_be_put64(key, height);
 }
 
 int rt_state_rc(dvm_rt_chain *c, int rc, const char *what) {

@@ -135,7 +135,7 @@ static int exec_system(tx_run *t) {
     if (tx->u.sys.sys_kind == DVM_SYS_ORACLE) {
       const dvm_tx_oracle *o = &tx->u.sys.oracle[i];
       uint8_t fe[4];
-      rt_be32(fe, o->feed);
+      dvm_be_put32(fe, o->feed);
       rt_sys_key(key, &kl, "oracle", fe, 4);
       for (int k = 0; k < 8; k++) {
         val[k] = (uint8_t)((uint64_t)o->price >> (8 * k));

@@ -44,13 +44,9 @@ int rt_replay_src_get(dvm_rt_replay *r, unsigned table, const void *key, size_t 
   return DVM_RT_OK;
 }
 
-static void be64(uint8_t out[8], uint64_t v) {
-  for (int i = 0; i < 8; i++) out[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 int rt_replay_src_block(dvm_rt_replay *r, uint64_t h, uint8_t **out, size_t *len) {
   uint8_t key[8];
-  be64(key, h);
+  rt_height_key(key, h);
   return rt_replay_src_get(r, DVM_STATE_T_BLOCKS, key, 8, out, len);
 }
 

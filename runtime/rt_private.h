@@ -125,7 +125,6 @@ int rt_balance_commit_gas(dvm_state_overlay *ov, const uint8_t addr[32], uint32_
 int rt_asset_known(dvm_state_overlay *ov, uint32_t asset);
 int rt_is_authority(dvm_state_overlay *ov, const uint8_t pk[32]);
 void rt_sys_key(uint8_t *key, size_t *klen, const char *tag, const void *suffix, size_t slen);
-void rt_be32(uint8_t out[4], uint32_t v);
 
 /* ---- programs ---- */
 typedef struct rt_prog_entry {

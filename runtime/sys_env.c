@@ -52,7 +52,7 @@ int rt_sc_oracle_price(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64_t
   CHARGE(G_ORACLE);
   PTR(out, a[1], 16, DVM_VM_ACCESS_WRITE);
   if (a[0] > UINT32_MAX) REFUSE(DVM_RT_F_BAD_ARG);
-  rt_be32(be, (uint32_t)a[0]);
+  dvm_be_put32(be, (uint32_t)a[0]);
   rt_sys_key(key, &kl, "oracle", be, 4);
   int rc = dvm_state_overlay_get(x->ov, DVM_STATE_T_STORAGE, key, kl, &v);
   STATE(rc);

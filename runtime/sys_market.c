@@ -11,15 +11,11 @@
 
 #define OHIST_TAG "ohist"
 
-static void be64(uint8_t out[8], uint64_t v) {
-  for (int i = 0; i < 8; i++) out[i] = (uint8_t)(v >> (56 - 8 * i));
-}
-
 /* key = 0^32 || "ohist" || feed BE32 [|| time BE64] */
 static void hist_key(uint8_t *key, size_t *kl, uint32_t feed, const uint64_t *time) {
   uint8_t suf[12];
-  rt_be32(suf, feed);
-  if (time) be64(suf + 4, *time);
+  dvm_be_put32(suf, feed);
+  if (time) dvm_be_put64(suf + 4, *time);
   rt_sys_key(key, kl, OHIST_TAG, suf, time ? 12 : 4);
 }
 
@@ -103,7 +99,7 @@ int rt_sc_asset_decimals(dvm_vm_exec *vm, void *ctx, const uint64_t a[5], uint64
   if (dvm_vm_gas_charge(vm, G_ASSET_DECIMALS)) return DVM_VM_SC_TRAP;
   *r0 = UINT64_MAX;
   if (a[0] > UINT32_MAX) return DVM_VM_SC_CONTINUE;
-  rt_be32(be, (uint32_t)a[0]);
+  dvm_be_put32(be, (uint32_t)a[0]);
   rt_sys_key(key, &kl, "asset", be, 4);
   int rc = dvm_state_overlay_get(f->x->ov, DVM_STATE_T_STORAGE, key, kl, &v);
   if (rc < 0 && rc != DVM_STATE_NOTFOUND) return state_fail(vm, f->x, rc);

@@ -333,7 +333,7 @@ static int run_case(const kase *k, const dvm_vm_program *p, int ref, run *o) {
     } else if (n == 4 && !strcmp(w[0], "oracle")) {
       uint8_t be[4], val[16];
       if (num(w[1], &a) || num(w[2], &b) || num(w[3], &c)) BAD("%s", k->setup[i]);
-      rt_be32(be, (uint32_t)a);
+      dvm_be_put32(be, (uint32_t)a);
       rt_sys_key(key, &kl, "oracle", be, 4);
       for (int j = 0; j < 8; j++) val[j] = (uint8_t)(b >> 8 * j), val[8 + j] = (uint8_t)(c >> 8 * j);
       dvm_state_overlay_put(ov, DVM_STATE_T_STORAGE, key, kl, val, 16);
