@@ -87,6 +87,10 @@ char *dvm_buf_cstr(dvm_buf *b);
 int dvm_buf_take(dvm_buf *b, uint8_t **out, size_t *len);
 /* Release the bytes and zero the buffer. Safe on a zeroed buffer. */
 void dvm_buf_free(dvm_buf *b);
+/* Read a whole file ("-" = stdin) into a malloc'd buffer with a NUL byte
+ * after the data (so text can be used as a C string). Returns 0, or -1
+ * with errno set (the buffer untouched). */
+int dvm_buf_read_file(const char *path, uint8_t **buf, size_t *len);
 
 /* ------------------------------------------------------------------ */
 /* Hex: lowercase out, either case in. */

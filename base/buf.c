@@ -2,6 +2,7 @@
 #include "base.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,4 +99,30 @@ int dvm_buf_take(dvm_buf *b, uint8_t **out, size_t *len) {
 void dvm_buf_free(dvm_buf *b) {
   free(b->p);
   memset(b, 0, sizeof *b);
+}
+
+int dvm_buf_read_file(const char *path, uint8_t **buf, size_t *len) {
+  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  dvm_buf b = {0};
+  if (!f) return -1;
+  for (;;) {
+    if (dvm_buf_reserve(&b, 65536)) break;
+    size_t got = fread(b.p + b.len, 1, b.cap - b.len, f);
+    b.len += got;
+    if (got == 0) break;
+  }
+  int e = ferror(f) ? (errno ? errno : EIO) : b.oom ? ENOMEM : 0;
+  if (f != stdin) fclose(f);
+  if (!e) {
+    dvm_buf_putc(&b, 0); /* the promised NUL after the data */
+    if (b.oom) e = ENOMEM;
+  }
+  if (e) {
+    dvm_buf_free(&b);
+    errno = e;
+    return -1;
+  }
+  *len = b.len - 1;
+  *buf = b.p; /* ownership passes to the caller */
+  return 0;
 }

@@ -8,32 +8,6 @@
 #include "assembler.h"
 #include "base.h"
 
-int dvm_cli_read_file(const char *path, uint8_t **buf, size_t *len) {
-  FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  dvm_buf b = {0};
-  if (!f) return -1;
-  for (;;) {
-    if (dvm_buf_reserve(&b, 65536)) break;
-    size_t got = fread(b.p + b.len, 1, b.cap - b.len, f);
-    b.len += got;
-    if (got == 0) break;
-  }
-  int e = ferror(f) ? (errno ? errno : EIO) : b.oom ? ENOMEM : 0;
-  if (f != stdin) fclose(f);
-  if (!e) {
-    dvm_buf_putc(&b, 0); /* the promised NUL after the data */
-    if (b.oom) e = ENOMEM;
-  }
-  if (e) {
-    dvm_buf_free(&b);
-    errno = e;
-    return -1;
-  }
-  *len = b.len - 1;
-  *buf = b.p; /* ownership passes to the caller */
-  return 0;
-}
-
 int dvm_cli_load_raw(const uint8_t *code, size_t len, const dvm_vm_syscall_table *syscalls,
                      dvm_vm_program **out, const char *what) {
   dvm_vm_error err;
@@ -55,7 +29,7 @@ int dvm_cli_load_program(const char *path, const dvm_vm_syscall_table *syscalls,
   size_t len;
   int rc = 1;
   dvm_vm_error err;
-  if (dvm_cli_read_file(path, &buf, &len)) {
+  if (dvm_buf_read_file(path, &buf, &len)) {
     fprintf(stderr, "dvm: %s: %s\n", path, strerror(errno));
     return 1;
   }

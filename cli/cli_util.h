@@ -11,9 +11,7 @@
 #include "base.h"
 #include "vm.h"
 
-/* Read a whole file ("-" = stdin) into a malloc'd buffer with a NUL byte
- * after the data. Returns 0, or -1 with errno set. */
-int dvm_cli_read_file(const char *path, uint8_t **buf, size_t *len);
+/* Whole files are read by dvm_buf_read_file (base.h). */
 
 /* Hex bytes of the conformance suite's format: dvm_hex_parse_loose (base.h). */
 

@@ -16,7 +16,7 @@
  * malloc'd buffer (NUL after the data) or NULL. */
 static char *read_all(const char *path, size_t *len) {
   uint8_t *buf;
-  if (dvm_cli_read_file(path, &buf, len)) return NULL;
+  if (dvm_buf_read_file(path, &buf, len)) return NULL;
   if (*len > ASM_MAX_INPUT) {
     free(buf);
     return NULL;

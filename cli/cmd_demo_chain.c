@@ -76,7 +76,7 @@ void demo_contract_load(demo *d, demo_contract *c, const char *name, uint8_t **c
   json_error_t je;
   c->name = name;
   snprintf(path, sizeof path, "%s/%s.dvm", d->contracts, name);
-  if (dvm_cli_read_file(path, code, len)) demo_die("%s: cannot read (build the contracts, or give --contracts DIR)", path);
+  if (dvm_buf_read_file(path, code, len)) demo_die("%s: cannot read (build the contracts, or give --contracts DIR)", path);
   /* the ABI: beside the .dvm, else in the source tree the build came from */
   snprintf(path, sizeof path, "%s/%s.abi.json", d->contracts, name);
   if (!(c->abi_json = json_load_file(path, JSON_REJECT_DUPLICATES, &je))) {

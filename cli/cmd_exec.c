@@ -64,7 +64,7 @@ static int load_bytes(const char *hex, const char *file, uint8_t **buf, size_t *
                       const char *what) {
   char err[128];
   if (file) {
-    if (dvm_cli_read_file(file, buf, len)) {
+    if (dvm_buf_read_file(file, buf, len)) {
       fprintf(stderr, "dvm exec: %s: %s\n", file, strerror(errno));
       return -1;
     }

@@ -27,7 +27,7 @@ int dvm_cli_cmd_init(int argc, char **argv) {
   if (!dir) return usage(stderr, 2);
   uint8_t *g = NULL;
   size_t len = 0;
-  if (gen && dvm_cli_read_file(gen, &g, &len)) {
+  if (gen && dvm_buf_read_file(gen, &g, &len)) {
     fprintf(stderr, "dvm init: %s: cannot read\n", gen);
     return 1;
   }

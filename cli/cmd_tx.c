@@ -102,7 +102,7 @@ int dvm_cli_cmd_deploy(int argc, char **argv) {
   free(rest);
   uint8_t *code, *in = NULL;
   size_t len, inlen = 0;
-  if (dvm_cli_read_file(pos[0], &code, &len)) {
+  if (dvm_buf_read_file(pos[0], &code, &len)) {
     fprintf(stderr, "dvm deploy: %s: cannot read\n", pos[0]);
     return 2;
   }

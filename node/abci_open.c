@@ -14,40 +14,14 @@
 
 #include "abci_int.h"
 
-static int read_file(const char *path, char **out, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return -1;
-  size_t cap = 4096, n = 0;
-  char *b = malloc(cap + 1);
-  for (;;) {
-    if (!b) break;
-    size_t r = fread(b + n, 1, cap - n, f);
-    n += r;
-    if (n < cap) break;
-    char *nb = realloc(b, 2 * cap + 1);
-    if (!nb) {
-      free(b);
-      b = NULL;
-      break;
-    }
-    b = nb;
-    cap *= 2;
-  }
-  fclose(f);
-  if (!b) return -1;
-  b[n] = 0;
-  *out = b;
-  *len = n;
-  return 0;
-}
-
 /* The acknowledged height: DIR/abci_commit holds it as decimal text. */
 static uint64_t ack_load(const dvm_abci *a) {
-  char path[4200], *s;
+  char path[4200];
+  uint8_t *s;
   size_t n;
   snprintf(path, sizeof path, "%s/abci_commit", a->dir);
-  if (read_file(path, &s, &n)) return 0;
-  uint64_t h = strtoull(s, NULL, 10);
+  if (dvm_buf_read_file(path, &s, &n)) return 0;
+  uint64_t h = strtoull((const char *)s, NULL, 10); /* NUL-terminated */
   free(s);
   return h;
 }
@@ -80,11 +54,13 @@ int dvm_abci_open(const dvm_abci_opts *o, dvm_abci **out, char *errbuf) {
   if (!a) return snprintf(errbuf, 256, "out of memory"), -1;
   snprintf(a->dir, sizeof a->dir, "%s", o->data_dir);
   a->verbose = o->verbose;
-  if (o->genesis_path && read_file(o->genesis_path, &a->genesis, &a->genesis_len)) {
+  uint8_t *g = NULL;
+  if (o->genesis_path && dvm_buf_read_file(o->genesis_path, &g, &a->genesis_len)) {
     snprintf(errbuf, 256, "cannot read genesis %s: %s", o->genesis_path, strerror(errno));
     free(a);
     return -1;
   }
+  a->genesis = (char *)g; /* NUL-terminated text */
   /* The node's data directory layout (spec/rpc.md): DIR/chain holds the
    * chain, DIR/genesis.json the genesis applied, DIR/node.lock is held by
    * the one process serving it; `dvm query --data DIR` and `dvm replay`
