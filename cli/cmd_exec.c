@@ -9,7 +9,11 @@
  *    zero heap of 32 KiB growable by syscall to the call cap, the gas given;
  *  - memory mode (--mem, or nothing): the raw-program convention of the
  *    conformance suite, the bytes are the heap, r1 = its address, r2 = its
- *    length. */
+ *    length.
+ *
+ * With --abi (call mode), --args is packed by the method's ABI arguments
+ * into the input, and the output adds the return data and the logs decoded
+ * (exec_abi.c: the node library's codec, as in a receipt). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 
 #include "cli_util.h"
 #include "cli.h"
+#include "exec_abi.h"
 #include "runtime.h"
 #include "vm.h"
 
@@ -48,6 +53,7 @@ static int usage(void) {
   fprintf(stderr,
           "usage: dvm exec PROGRAM [--entry NAME] [--input HEX | --input-file FILE]\n"
           "                [--gas N] [--interp fast|ref] [--trace FILE]\n"
+          "       dvm exec PROGRAM --entry METHOD --abi FILE.abi.json [--args JSON] [--gas N] ...\n"
           "       dvm exec PROGRAM [--mem HEX | --mem-file FILE] [--entry NAME] [--gas N] ...\n");
   return 2;
 }
@@ -79,7 +85,8 @@ static int load_bytes(const char *hex, const char *file, uint8_t **buf, size_t *
 
 int dvm_cli_cmd_exec(int argc, char **argv) {
   const char *prog_path = NULL, *mem_hex = NULL, *mem_file = NULL, *in_hex = NULL,
-             *in_file = NULL, *trace_path = NULL, *entry = NULL;
+             *in_file = NULL, *trace_path = NULL, *entry = NULL,
+             *abi_path = NULL, *args_json = NULL;
   uint64_t gas = DEFAULT_GAS;
   int use_ref = 0, rc = 2;
   uint8_t *mem = NULL, *input = NULL, *heap = NULL;
@@ -89,6 +96,7 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
   dvm_rt_sandbox *sb = NULL;
   FILE *trace_f = NULL;
   dvm_rt_tracer *tracer = NULL;
+  dvm_node_abi *abi = NULL;
 
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
@@ -99,6 +107,8 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
     else if (!strcmp(a, "--input-file") && v) in_file = v, i++;
     else if (!strcmp(a, "--trace") && v) trace_path = v, i++;
     else if (!strcmp(a, "--entry") && v) entry = v, i++;
+    else if (!strcmp(a, "--abi") && v) abi_path = v, i++;
+    else if (!strcmp(a, "--args") && v) args_json = v, i++;
     else if (!strcmp(a, "--gas") && v) {
       if (parse_u64(v, &gas)) {
         fprintf(stderr, "dvm exec: --gas wants a non-negative integer, not '%s'\n", v);
@@ -133,10 +143,23 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
                     "call input, as a transaction) exclude each other\n");
     return 2;
   }
+  if (args_json && !abi_path) {
+    fprintf(stderr, "dvm exec: --args needs --abi (the method's argument types)\n");
+    return 2;
+  }
+  if (abi_path && (!entry || mem_mode || in_hex || in_file)) {
+    fprintf(stderr, "dvm exec: --abi wants --entry METHOD and takes the input from --args, "
+                    "not --input, --input-file or --mem\n");
+    return 2;
+  }
   /* Call mode when a method or an input is named, memory mode otherwise. */
   int call_mode = !mem_mode && (entry || in_hex || in_file);
   if (load_bytes(mem_hex, mem_file, &mem, &mem_len, "--mem") ||
       load_bytes(in_hex, in_file, &input, &input_len, "--input"))
+    goto out;
+  /* With an ABI the input is the method's arguments packed from --args
+   * (the method must be in the ABI; then an export of the program, below). */
+  if (abi_path && dvm_cli_exec_abi_input(abi_path, entry, args_json, &abi, &input, &input_len))
     goto out;
   if (mem_len > UINT32_MAX || input_len > UINT32_MAX) {
     fprintf(stderr, "dvm exec: memory and input are limited to 4 GiB - 1 each\n");
@@ -149,9 +172,6 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
     fprintf(stderr, "dvm exec: %s: no entry point named '%s'\n", prog_path, entry);
     goto out;
   }
-  /* ABI hook: with the lead's ABI tooling, `--abi FILE` will encode the
-   * method's arguments into `input` here (and decode the return data below);
-   * until then the input is the packed bytes themselves. */
   /* Memory mode: the memory is the heap's content, exactly its bytes
    * visible, so an access one past the end faults; with no memory a default
    * zero heap. Call mode: the heap of a call, 32 KiB of zeros. In both,
@@ -237,6 +257,7 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
       printf(reverted ? ",\"message\":\"" : ",\"return\":\"");
       print_hex(ret, ret_len);
       printf("\"");
+      if (abi && !reverted) dvm_cli_exec_abi_print_return(abi, entry, ret, ret_len);
     }
     if (nlogs && !reverted) {
       /* The count, then each log: topics and data in hex (a revert drops
@@ -254,7 +275,9 @@ int dvm_cli_cmd_exec(int argc, char **argv) {
         }
         printf("],\"data\":\"");
         print_hex(data, data_len);
-        printf("\"}");
+        printf("\"");
+        if (abi) dvm_cli_exec_abi_print_log(abi, topics, ntopics, data, data_len);
+        printf("}");
       }
       printf("]");
     }
@@ -270,5 +293,6 @@ out:
   free(mem);
   free(input);
   dvm_vm_program_free(prog);
+  dvm_node_abi_free(abi);
   return rc;
 }

@@ -15,7 +15,8 @@ typedef struct command {
 static const command commands[] = {
   {"exec", dvm_cli_cmd_exec,
    "exec PROGRAM [--entry NAME] [--input HEX | --input-file FILE] | [--mem HEX | --mem-file FILE]\n"
-   "                   [--gas N] [--interp fast|ref] [--trace FILE]"},
+   "                   [--gas N] [--interp fast|ref] [--trace FILE]\n"
+   "  dvm exec PROGRAM --entry METHOD --abi FILE.abi.json [--args JSON] [--gas N] ..."},
   {"plugin", dvm_cli_cmd_plugin, "plugin [MEM]   (bpf_conformance plugin protocol)"},
   {"asm", dvm_cli_cmd_asm, "asm SRC... -o OUT.dvm"},
   {"disasm", dvm_cli_cmd_disasm, "disasm FILE.dvm"},

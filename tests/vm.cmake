@@ -31,8 +31,15 @@ else()
   add_test(NAME vm_diff COMMAND test_diff 20000)
 endif()
 
+# `dvm exec --abi` runs the node tests' counter contract (tests/node.cmake
+# builds it when clang can target BPF; without it those cases are skipped).
+set(_dvm_cli_counter "")
+if(DVM_BPF_CLANG)
+  set(_dvm_cli_counter ${CMAKE_CURRENT_BINARY_DIR}/node_counter.dvm
+                       ${CMAKE_CURRENT_LIST_DIR}/node/contracts/counter/counter.abi.json)
+endif()
 add_test(NAME vm_cli COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/vm/cli_test.sh $<TARGET_FILE:dvm>
-                             ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests)
+                             ${DVM_SHARED_DIR}/conformance/bpf_conformance/tests ${_dvm_cli_counter})
 
 # The pre-decoder's steps (decode, block gas, fusion) and the verifier
 # alone, white-box through vm_private.h.

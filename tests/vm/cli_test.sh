@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# cli_test.sh DVM CONFORMANCE_TESTS_DIR — `dvm exec` and `dvm plugin` as a
-# user drives them: outputs, exit codes, error messages, files.
+# cli_test.sh DVM CONFORMANCE_TESTS_DIR [COUNTER.dvm COUNTER.abi.json] —
+# `dvm exec` and `dvm plugin` as a user drives them: outputs, exit codes,
+# error messages, files. With the node tests' counter contract and its ABI,
+# `dvm exec --abi` too.
 set -u
 DVM=$1
 CONF=$2
+COUNTER=${3:-}
+COUNTER_ABI=${4:-}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -239,6 +243,65 @@ for f in "$CONF"/*.data; do
   n=$((n + 1))
 done
 [ "$n" -gt 0 ] && ok || bad "no conformance file with a raw section"
+
+# expect_exact NAME WANT_EXIT WANT_STDOUT WANT_STDERR CMD...: both streams whole
+expect_exact() {
+  local name=$1 want_rc=$2 want_out=$3 want_err=$4
+  shift 4
+  local out err rc
+  out=$("$@" 2>"$T/stderr")
+  rc=$?
+  err=$(cat "$T/stderr")
+  if [ "$rc" != "$want_rc" ]; then bad "$name: exit $rc, want $want_rc (stderr: $err)"; return; fi
+  if [ "$out" != "$want_out" ]; then bad "$name: stdout '$out', want '$want_out'"; return; fi
+  if [ "$err" != "$want_err" ]; then bad "$name: stderr '$err', want '$want_err'"; return; fi
+  ok
+}
+
+# --abi: arguments packed by the method's ABI, the return data and the
+# event decoded (the sandbox's caller is the address ca..ca).
+if [ -n "$COUNTER" ]; then
+  C=$COUNTER A=$COUNTER_ABI
+  who=cacacacacacacacacacacacacacacacacacacacacacacacacacacacacacacaca
+  added=4164646564000000000000000000000000000000000000000000000000000000
+  expect_exact "abi add" 0 '{"status":"ok","r0":"0x0","gas_used":9570,"insns":102,"return":"0700000000000000","decoded":{"total":"7"},"logs":1,"log":[{"topics":["'$added'"],"data":"'$who'07000000000000000700000000000000","event":"Added","fields":{"who":"'$who'","amount":"7","total":"7"}}]}' "" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '{"amount":7,"note":"c0ffee"}'
+  # the same input as bytes: the output without the decoded parts
+  expect_exact "abi add, no --abi" 0 '{"status":"ok","r0":"0x0","gas_used":9570,"insns":102,"return":"0700000000000000","logs":1,"log":[{"topics":["'$added'"],"data":"'$who'07000000000000000700000000000000"}]}' "" \
+    "$DVM" exec "$C" --entry add --input 070000000000000003000000c0ffee
+  expect_exact "abi add, array args" 0 '{"status":"ok","r0":"0x0","gas_used":9570,"insns":102,"return":"0700000000000000","decoded":{"total":"7"},"logs":1,"log":[{"topics":["'$added'"],"data":"'$who'07000000000000000700000000000000","event":"Added","fields":{"who":"'$who'","amount":"7","total":"7"}}]}' "" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '["7","0xc0ffee"]'
+  expect_exact "abi view, no args" 0 '{"status":"ok","r0":"0x0","gas_used":697,"insns":18,"return":"00000000000000000000000000000000","decoded":{"total":"0","half":"0"}}' "" \
+    "$DVM" exec "$C" --entry total --abi "$A"
+  expect_exact "abi revert: no decoded" 1 '{"status":"revert","r0":"0x0","gas_used":61,"insns":3,"message":"6661696c3a20616c77617973"}' "" \
+    "$DVM" exec "$C" --entry fail --abi "$A"
+  # a method of the program that the ABI leaves out
+  sed 's/"name": "fail"/"name": "fail2"/' "$A" >"$T/partial.abi.json"
+  expect_exact "abi unknown method" 2 "" "dvm exec: $T/partial.abi.json: the ABI has no method fail" \
+    "$DVM" exec "$C" --entry fail --abi "$T/partial.abi.json"
+  expect_exact "abi bad JSON" 2 "" "dvm exec: --args: '}' expected near end of file" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '{"amount":5'
+  expect_exact "abi wrong type" 2 "" "dvm exec: add: args.amount: u64: expected an integer or a decimal string, got a boolean" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '{"amount":true,"note":""}'
+  expect_exact "abi bad bytes" 2 "" "dvm exec: add: args.note: bytes: expected an even number of hex digits (at most 65536 bytes)" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '{"amount":1,"note":"abc"}'
+  expect_exact "abi missing arg" 2 "" "dvm exec: add: args.note: missing (bytes)" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '{"amount":1}'
+  expect_exact "abi extra arg" 2 "" "dvm exec: add: args.x: no such argument" \
+    "$DVM" exec "$C" --entry add --abi "$A" --args '{"amount":1,"note":"","x":2}'
+  expect_exact "abi args for none" 2 "" "dvm exec: total: args: 1 values for 0 arguments" \
+    "$DVM" exec "$C" --entry total --abi "$A" --args '[1]'
+  expect_exact "abi and --input" 2 "" "dvm exec: --abi wants --entry METHOD and takes the input from --args, not --input, --input-file or --mem" \
+    "$DVM" exec "$C" --entry add --abi "$A" --input 00
+  expect_exact "abi without --entry" 2 "" "dvm exec: --abi wants --entry METHOD and takes the input from --args, not --input, --input-file or --mem" \
+    "$DVM" exec "$C" --abi "$A"
+  expect_exact "args without --abi" 2 "" "dvm exec: --args needs --abi (the method's argument types)" \
+    "$DVM" exec "$C" --entry add --args '{}'
+  expect_exact "abi file missing" 2 "" "dvm exec: $T/none.json: No such file or directory" \
+    "$DVM" exec "$C" --entry add --abi "$T/none.json"
+else
+  echo "note: no counter contract (clang without BPF): the --abi cases are skipped"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
