@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "chainkit.h"
+#include "chainload.h"
 
 #define BLOCKS 4
 
@@ -26,51 +26,18 @@ static int cmp_d(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-typedef enum { W_CALL, W_BATCH, W_TRANSFER } workload;
-
 /* One timed run: returns transactions per second (and calls per second
  * in *cps). */
 static double run(const char *cdir, workload wl, int verify, int txs, double *cps) {
-  char dir[64], path[512];
+  char dir[64];
   ck_key k[4];
   dvm_rt_chain *c;
   dvm_rt_chain_opts o = {0, 0, !verify};
-  char e[256];
-  snprintf(dir, sizeof dir, "/tmp/dvm-bench-XXXXXX");
-  if (!mkdtemp(dir)) abort();
-  for (uint32_t i = 0; i < 4; i++) ck_key_make(&k[i], i);
-  if (dvm_rt_chain_open(dir, &o, &c, e)) {
-    fprintf(stderr, "%s\n", e);
-    exit(1);
-  }
-  char *g = ck_genesis_gas(k, 4, 10000000000u, 1); /* blocks of 2,000 x 1M-gas transactions */
-  dvm_rt_chain_genesis(c, g, strlen(g));
-  free(g);
-  size_t len;
-  snprintf(path, sizeof path, "%s/vault.s", cdir);
-  uint8_t *code = ck_assemble(path, &len);
-  ck_tx dep;
-  ck_deploy(&dep, &k[1], 0, code, len, 100000, 10000000);
+  uint8_t vault[32];
+  c = chainload_open(cdir, &o, dir, k, vault);
   dvm_rt_block_info info;
-  ck_block(c, &dep, 1, 1700000001, NULL, &info);
-  free(dep.bytes);
-  free(code);
-  uint8_t vault[32], dest[32];
-  dvm_tx_contract_address(k[1].pk, 0, vault);
-  memset(dest, 0x55, 32);
-
   int total = txs * BLOCKS;
-  ck_tx *t = calloc((size_t)total, sizeof *t);
-  ck_call batch[16];
-  for (int i = 0; i < 16; i++) batch[i] = (ck_call){vault, "inc", NULL, 0, 20000, 0, 0};
-  for (int i = 0; i < total; i++) {
-    /* senders alternate so nonces stay per-sender sequential */
-    int s = 2 + i % 2;
-    uint64_t nonce = (uint64_t)(i / 2);
-    if (wl == W_CALL) ck_calls(&t[i], &k[s], nonce, batch, 1, 100000);
-    else if (wl == W_BATCH) ck_calls(&t[i], &k[s], nonce, batch, 16, 1000000);
-    else ck_transfer(&t[i], &k[s], nonce, dest, 1, 1, 100000);
-  }
+  ck_tx *t = chainload_txs(wl, total, k, vault);
   double t0 = now();
   for (int b = 0; b < BLOCKS; b++) {
     int rej[4096];

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "chainkit.h"
+#include "chainload.h"
 
 static double now(void) {
   struct timespec ts;
@@ -33,48 +33,18 @@ static int cmp_d(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-typedef enum { W_CALL, W_BATCH, W_TRANSFER } workload;
-
 /* One run: live tx/s into *live, replay tx/s into *rep (wall clock), and
  * the same per CPU second into *lcpu, *rcpu. */
 static void run(const char *cdir, workload wl, int txs, int blocks, double *live, double *rep, double *lcpu,
                 double *rcpu) {
-  char dir[64], path[512], e[256];
+  char dir[64], e[256];
   ck_key k[4];
   dvm_rt_chain *c;
-  snprintf(dir, sizeof dir, "/tmp/dvm-bench-XXXXXX");
-  if (!mkdtemp(dir)) abort();
-  for (uint32_t i = 0; i < 4; i++) ck_key_make(&k[i], i);
-  if (dvm_rt_chain_open(dir, NULL, &c, e)) {
-    fprintf(stderr, "%s\n", e);
-    exit(1);
-  }
-  char *g = ck_genesis_gas(k, 4, 10000000000u, 1); /* blocks of 2,000 x 1M-gas transactions */
-  dvm_rt_chain_genesis(c, g, strlen(g));
-  free(g);
-  size_t len;
-  snprintf(path, sizeof path, "%s/vault.s", cdir);
-  uint8_t *code = ck_assemble(path, &len);
-  ck_tx dep;
-  ck_deploy(&dep, &k[1], 0, code, len, 100000, 10000000);
+  uint8_t vault[32];
+  c = chainload_open(cdir, NULL, dir, k, vault);
   dvm_rt_block_info info;
-  ck_block(c, &dep, 1, 1700000001, NULL, &info);
-  free(dep.bytes);
-  free(code);
-  uint8_t vault[32], dest[32];
-  dvm_tx_contract_address(k[1].pk, 0, vault);
-  memset(dest, 0x55, 32);
   int total = txs * blocks;
-  ck_tx *t = calloc((size_t)total, sizeof *t);
-  ck_call batch[16];
-  for (int i = 0; i < 16; i++) batch[i] = (ck_call){vault, "inc", NULL, 0, 20000, 0, 0};
-  for (int i = 0; i < total; i++) {
-    int s = 2 + i % 2;
-    uint64_t nonce = (uint64_t)(i / 2);
-    if (wl == W_CALL) ck_calls(&t[i], &k[s], nonce, batch, 1, 100000);
-    else if (wl == W_BATCH) ck_calls(&t[i], &k[s], nonce, batch, 16, 1000000);
-    else ck_transfer(&t[i], &k[s], nonce, dest, 1, 1, 100000);
-  }
+  ck_tx *t = chainload_txs(wl, total, k, vault);
   double t0 = now(), c0 = cpu();
   for (int b = 0; b < blocks; b++) {
     int rej[4096];
