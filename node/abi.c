@@ -7,22 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "node_int.h"
 #include "tx.h"
 #include "vm.h"
 
 #define FX_SCALE 1000000000ull
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return -1;
-}
 
 static const char *const type_names[] = {NULL, "u8", "u16", "u32", "u64", "i64", "fx", "address", "bytes"};
 
@@ -109,25 +98,25 @@ static int keys_check(json_t *obj, const char *path, const char *const *keys, in
                       size_t errlen) {
   const char *k;
   json_t *v;
-  if (!json_is_object(obj)) return fail(err, errlen, "%s: not an object", path);
+  if (!json_is_object(obj)) return node_fail(err, errlen, "%s: not an object", path);
   json_object_foreach(obj, k, v) {
     int ok = 0;
     for (const char *const *p = keys; *p; p++) ok |= !strcmp(*p, k);
-    if (!ok) return fail(err, errlen, "%s.%.64s: unknown key", path, k);
+    if (!ok) return node_fail(err, errlen, "%s.%.64s: unknown key", path, k);
   }
   for (int i = 0; i < nreq; i++)
-    if (!json_object_get(obj, keys[i])) return fail(err, errlen, "%s.%s: missing", path, keys[i]);
+    if (!json_object_get(obj, keys[i])) return node_fail(err, errlen, "%s.%s: missing", path, keys[i]);
   return 0;
 }
 
 static int fields_parse(json_t *arr, const char *path, dvm_node_abi_field **out, uint32_t *n, char *err,
                         size_t errlen) {
   static const char *const fkeys[] = {"name", "type", NULL};
-  if (!json_is_array(arr)) return fail(err, errlen, "%s: not an array", path);
+  if (!json_is_array(arr)) return node_fail(err, errlen, "%s: not an array", path);
   size_t cnt = json_array_size(arr);
-  if (cnt > DVM_NODE_ABI_MAX_ITEMS) return fail(err, errlen, "%s: more than %u entries", path, DVM_NODE_ABI_MAX_ITEMS);
+  if (cnt > DVM_NODE_ABI_MAX_ITEMS) return node_fail(err, errlen, "%s: more than %u entries", path, DVM_NODE_ABI_MAX_ITEMS);
   *out = calloc(cnt ? cnt : 1, sizeof **out);
-  if (!*out) return fail(err, errlen, "%s: out of memory", path);
+  if (!*out) return node_fail(err, errlen, "%s: out of memory", path);
   *n = (uint32_t)cnt;
   for (size_t i = 0; i < cnt; i++) {
     char p[160];
@@ -137,13 +126,13 @@ static int fields_parse(json_t *arr, const char *path, dvm_node_abi_field **out,
     nm = json_object_get(f, "name");
     ty = json_object_get(f, "type");
     if (!json_is_string(nm) || !name_ok(json_string_value(nm), DVM_NODE_ABI_MAX_NAME))
-      return fail(err, errlen, "%s.name: not a name of 1..64 characters [A-Za-z0-9_]", p);
+      return node_fail(err, errlen, "%s.name: not a name of 1..64 characters [A-Za-z0-9_]", p);
     if (!json_is_string(ty) || !((*out)[i].type = (uint8_t)type_parse(json_string_value(ty))))
-      return fail(err, errlen, "%s.type: not one of u8 u16 u32 u64 i64 fx address bytes", p);
+      return node_fail(err, errlen, "%s.type: not one of u8 u16 u32 u64 i64 fx address bytes", p);
     strcpy((*out)[i].name, json_string_value(nm));
     for (size_t j = 0; j < i; j++)
       if (!strcmp((*out)[j].name, (*out)[i].name))
-        return fail(err, errlen, "%s.name: duplicate of %s[%zu]", p, path, j);
+        return node_fail(err, errlen, "%s.name: duplicate of %s[%zu]", p, path, j);
   }
   return 0;
 }
@@ -168,18 +157,18 @@ static int abi_build(json_t *doc, dvm_node_abi *a, char *err, size_t errlen) {
   json_t *c = json_object_get(doc, "contract"), *ver = json_object_get(doc, "abi_version");
   json_t *ms = json_object_get(doc, "methods"), *es = json_object_get(doc, "events");
   if (!json_is_string(c) || !name_ok(json_string_value(c), DVM_NODE_ABI_MAX_NAME))
-    return fail(err, errlen, "contract: not a name of 1..64 characters [A-Za-z0-9_]");
+    return node_fail(err, errlen, "contract: not a name of 1..64 characters [A-Za-z0-9_]");
   strcpy(a->contract, json_string_value(c));
   if (!json_is_integer(ver) || json_integer_value(ver) != 1)
-    return fail(err, errlen, "abi_version: must be 1");
-  if (!json_is_array(ms)) return fail(err, errlen, "methods: not an array");
-  if (es && !json_is_array(es)) return fail(err, errlen, "events: not an array");
+    return node_fail(err, errlen, "abi_version: must be 1");
+  if (!json_is_array(ms)) return node_fail(err, errlen, "methods: not an array");
+  if (es && !json_is_array(es)) return node_fail(err, errlen, "events: not an array");
   size_t nm = json_array_size(ms), ne = es ? json_array_size(es) : 0;
   if (nm > DVM_NODE_ABI_MAX_ITEMS || ne > DVM_NODE_ABI_MAX_ITEMS)
-    return fail(err, errlen, "methods/events: more than %u entries", DVM_NODE_ABI_MAX_ITEMS);
+    return node_fail(err, errlen, "methods/events: more than %u entries", DVM_NODE_ABI_MAX_ITEMS);
   a->methods = calloc(nm ? nm : 1, sizeof *a->methods);
   a->events = calloc(ne ? ne : 1, sizeof *a->events);
-  if (!a->methods || !a->events) return fail(err, errlen, "out of memory");
+  if (!a->methods || !a->events) return node_fail(err, errlen, "out of memory");
   for (size_t i = 0; i < nm; i++) {
     char p[64], q[80];
     json_t *m = json_array_get(ms, i), *v;
@@ -189,13 +178,13 @@ static int abi_build(json_t *doc, dvm_node_abi *a, char *err, size_t errlen) {
     a->nmethods = (uint32_t)i + 1;
     v = json_object_get(m, "name");
     if (!json_is_string(v) || !name_ok(json_string_value(v), DVM_NODE_ABI_MAX_NAME))
-      return fail(err, errlen, "%s.name: not a name of 1..64 characters [A-Za-z0-9_]", p);
+      return node_fail(err, errlen, "%s.name: not a name of 1..64 characters [A-Za-z0-9_]", p);
     strcpy(md->name, json_string_value(v));
     for (size_t j = 0; j < i; j++)
       if (!strcmp(a->methods[j].name, md->name))
-        return fail(err, errlen, "%s.name: duplicate of methods[%zu]", p, j);
+        return node_fail(err, errlen, "%s.name: duplicate of methods[%zu]", p, j);
     v = json_object_get(m, "readonly");
-    if (v && !json_is_boolean(v)) return fail(err, errlen, "%s.readonly: not true or false", p);
+    if (v && !json_is_boolean(v)) return node_fail(err, errlen, "%s.readonly: not true or false", p);
     md->readonly = v && json_is_true(v);
     json_t *args = json_object_get(m, "args"), *rets = json_object_get(m, "returns");
     snprintf(q, sizeof q, "%s.args", p);
@@ -212,11 +201,11 @@ static int abi_build(json_t *doc, dvm_node_abi *a, char *err, size_t errlen) {
     a->nevents = (uint32_t)i + 1;
     v = json_object_get(e, "name");
     if (!json_is_string(v) || !name_ok(json_string_value(v), DVM_NODE_ABI_MAX_EVENT))
-      return fail(err, errlen, "%s.name: not a name of 1..32 characters [A-Za-z0-9_]", p);
+      return node_fail(err, errlen, "%s.name: not a name of 1..32 characters [A-Za-z0-9_]", p);
     strcpy(ed->name, json_string_value(v));
     for (size_t j = 0; j < i; j++)
       if (!strcmp(a->events[j].name, ed->name))
-        return fail(err, errlen, "%s.name: duplicate of events[%zu]", p, j);
+        return node_fail(err, errlen, "%s.name: duplicate of events[%zu]", p, j);
     json_t *fs = json_object_get(e, "fields");
     snprintf(q, sizeof q, "%s.fields", p);
     if (fs && fields_parse(fs, q, &ed->fields, &ed->nfields, err, errlen)) return -1;
@@ -227,7 +216,7 @@ static int abi_build(json_t *doc, dvm_node_abi *a, char *err, size_t errlen) {
 int dvm_node_abi_parse_json(json_t *doc, dvm_node_abi **out, char *err, size_t errlen) {
   dvm_node_abi *a = calloc(1, sizeof *a);
   *out = NULL;
-  if (!a) return fail(err, errlen, "out of memory");
+  if (!a) return node_fail(err, errlen, "out of memory");
   if (abi_build(doc, a, err, errlen)) {
     dvm_node_abi_free(a);
     return -1;
@@ -240,7 +229,7 @@ int dvm_node_abi_parse(const char *json, size_t len, dvm_node_abi **out, char *e
   json_error_t je;
   json_t *doc = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
   *out = NULL;
-  if (!doc) return fail(err, errlen, "(json) line %d column %d: %s", je.line, je.column, je.text);
+  if (!doc) return node_fail(err, errlen, "(json) line %d column %d: %s", je.line, je.column, je.text);
   int rc = dvm_node_abi_parse_json(doc, out, err, errlen);
   json_decref(doc);
   return rc;
@@ -357,42 +346,42 @@ static int pack_one(const dvm_node_abi_field *f, json_t *v, const char *path, wb
       mag = neg ? 0 - (uint64_t)x : (uint64_t)x;
     } else if (json_is_string(v)) {
       if (dec_parse(json_string_value(v), is_signed, &neg, &mag))
-        return fail(err, errlen, "%s: %s: not a decimal %s integer", path, tn, is_signed ? "signed" : "unsigned");
+        return node_fail(err, errlen, "%s: %s: not a decimal %s integer", path, tn, is_signed ? "signed" : "unsigned");
     } else {
-      return fail(err, errlen, "%s: %s: expected an integer or a decimal string, got %s", path, tn,
+      return node_fail(err, errlen, "%s: %s: expected an integer or a decimal string, got %s", path, tn,
                   json_is_real(v) ? "a number with a fraction" : json_is_boolean(v) ? "a boolean"
                   : json_is_null(v) ? "null" : json_is_array(v) ? "an array" : "an object");
     }
     size_t w = type_width(f->type);
     uint64_t max = w == 8 ? (is_signed ? (uint64_t)INT64_MAX + neg : UINT64_MAX) : (1ull << (8 * w)) - 1;
     if ((neg && !is_signed) || mag > max)
-      return fail(err, errlen, "%s: %s: %s%" PRIu64 " out of range", path, tn, neg ? "-" : "", mag);
-    return wle(b, neg ? 0 - mag : mag, w) ? fail(err, errlen, "out of memory") : 0;
+      return node_fail(err, errlen, "%s: %s: %s%" PRIu64 " out of range", path, tn, neg ? "-" : "", mag);
+    return wle(b, neg ? 0 - mag : mag, w) ? node_fail(err, errlen, "out of memory") : 0;
   }
   case DVM_NODE_ABI_FX: {
     int64_t x;
     if (json_is_integer(v)) {
       json_int_t i = json_integer_value(v);
       if (i > INT64_MAX / (json_int_t)FX_SCALE || i < INT64_MIN / (json_int_t)FX_SCALE)
-        return fail(err, errlen, "%s: fx: %" JSON_INTEGER_FORMAT " out of range", path, i);
+        return node_fail(err, errlen, "%s: fx: %" JSON_INTEGER_FORMAT " out of range", path, i);
       x = (int64_t)i * (int64_t)FX_SCALE;
     } else if (json_is_string(v)) {
       if (dvm_node_fx_parse(json_string_value(v), &x))
-        return fail(err, errlen, "%s: fx: \"%.40s\" is not a decimal with at most 9 fraction digits in range",
+        return node_fail(err, errlen, "%s: fx: \"%.40s\" is not a decimal with at most 9 fraction digits in range",
                     path, json_string_value(v));
     } else {
-      return fail(err, errlen, "%s: fx: expected a decimal string such as \"3174.60\"%s", path,
+      return node_fail(err, errlen, "%s: fx: expected a decimal string such as \"3174.60\"%s", path,
                   json_is_real(v) ? " (JSON numbers with a fraction are refused: no floating point)" : "");
     }
-    return wle(b, (uint64_t)x, 8) ? fail(err, errlen, "out of memory") : 0;
+    return wle(b, (uint64_t)x, 8) ? node_fail(err, errlen, "out of memory") : 0;
   }
   case DVM_NODE_ABI_ADDRESS:
     if (!json_is_string(v) || hex_value(json_string_value(v), 32, b, 0, 32))
-      return fail(err, errlen, "%s: address: expected 64 hex digits", path);
+      return node_fail(err, errlen, "%s: address: expected 64 hex digits", path);
     return 0;
   default: /* bytes */
     if (!json_is_string(v) || hex_value(json_string_value(v), DVM_NODE_ABI_MAX_BYTES, b, 1, 0))
-      return fail(err, errlen, "%s: bytes: expected an even number of hex digits (at most %u bytes)", path,
+      return node_fail(err, errlen, "%s: bytes: expected an even number of hex digits (at most %u bytes)", path,
                   DVM_NODE_ABI_MAX_BYTES);
     return 0;
   }
@@ -404,20 +393,20 @@ int dvm_node_abi_encode(const dvm_node_abi_field *fields, uint32_t n, json_t *ar
   *out = NULL;
   *len = 0;
   if (!args || json_is_null(args)) {
-    if (n) return fail(err, errlen, "args: missing (%u expected)", n);
+    if (n) return node_fail(err, errlen, "args: missing (%u expected)", n);
   } else if (json_is_array(args)) {
     if (json_array_size(args) != n)
-      return fail(err, errlen, "args: %zu values for %u arguments", json_array_size(args), n);
+      return node_fail(err, errlen, "args: %zu values for %u arguments", json_array_size(args), n);
   } else if (json_is_object(args)) {
     const char *k;
     json_t *v;
     json_object_foreach(args, k, v) {
       int known = 0;
       for (uint32_t i = 0; i < n; i++) known |= !strcmp(fields[i].name, k);
-      if (!known) return fail(err, errlen, "args.%.64s: no such argument", k);
+      if (!known) return node_fail(err, errlen, "args.%.64s: no such argument", k);
     }
   } else {
-    return fail(err, errlen, "args: expected an object (or an array)");
+    return node_fail(err, errlen, "args: expected an object (or an array)");
   }
   for (uint32_t i = 0; i < n; i++) {
     char path[96];
@@ -430,7 +419,7 @@ int dvm_node_abi_encode(const dvm_node_abi_field *fields, uint32_t n, json_t *ar
       v = json_object_get(args, fields[i].name);
       if (!v) {
         free(b.p);
-        return fail(err, errlen, "%s: missing (%s)", path, type_names[fields[i].type]);
+        return node_fail(err, errlen, "%s: missing (%s)", path, type_names[fields[i].type]);
       }
     }
     if (pack_one(&fields[i], v, path, &b, err, errlen)) {
@@ -438,22 +427,13 @@ int dvm_node_abi_encode(const dvm_node_abi_field *fields, uint32_t n, json_t *ar
       return -1;
     }
   }
-  if (!b.p && !(b.p = malloc(1))) return fail(err, errlen, "out of memory");
+  if (!b.p && !(b.p = malloc(1))) return node_fail(err, errlen, "out of memory");
   *out = b.p;
   *len = b.n;
   return 0;
 }
 
 /* ---- decoding ---- */
-
-static json_t *hex_json(const uint8_t *p, size_t n) {
-  char *h = malloc(2 * n + 1);
-  if (!h) return NULL;
-  dvm_hex_encode(p, n, h);
-  json_t *s = json_string(h);
-  free(h);
-  return s;
-}
 
 int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint8_t *data, size_t len,
                         json_t **out, char *err, size_t errlen) {
@@ -468,22 +448,22 @@ int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint
     if (f->type == DVM_NODE_ABI_BYTES) {
       if (len - off < 4 || len - off - 4 < dvm_le_get32(data + off)) {
         json_decref(o);
-        return fail(err, errlen, "%s (bytes): truncated at byte %zu of %zu", f->name, off, len);
+        return node_fail(err, errlen, "%s (bytes): truncated at byte %zu of %zu", f->name, off, len);
       }
       size_t bl = (size_t)dvm_le_get32(data + off);
-      v = hex_json(data + off + 4, bl);
+      v = node_hex(data + off + 4, bl);
       off += 4 + bl;
     } else {
       if (len - off < w) {
         json_decref(o);
-        return fail(err, errlen, "%s (%s): truncated at byte %zu of %zu", f->name, type_names[f->type], off, len);
+        return node_fail(err, errlen, "%s (%s): truncated at byte %zu of %zu", f->name, type_names[f->type], off, len);
       }
       uint64_t x = w <= 8 ? dvm_le_getn(data + off, (unsigned)w) : 0; /* an address is copied as bytes below */
       switch (f->type) {
       case DVM_NODE_ABI_U64: snprintf(t, sizeof t, "%" PRIu64, x); v = json_string(t); break;
       case DVM_NODE_ABI_I64: snprintf(t, sizeof t, "%" PRId64, (int64_t)x); v = json_string(t); break;
       case DVM_NODE_ABI_FX: dvm_node_fx_format((int64_t)x, t); v = json_string(t); break;
-      case DVM_NODE_ABI_ADDRESS: v = hex_json(data + off, 32); break;
+      case DVM_NODE_ABI_ADDRESS: v = node_hex(data + off, 32); break;
       default: v = json_integer((json_int_t)x); break;
       }
       off += w;
@@ -492,7 +472,7 @@ int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint
   }
   if (off != len) {
     json_decref(o);
-    return fail(err, errlen, "%zu bytes left over after the %u fields (%zu bytes expected, got %zu)", len - off, n,
+    return node_fail(err, errlen, "%zu bytes left over after the %u fields (%zu bytes expected, got %zu)", len - off, n,
                 off, len);
   }
   *out = o;
@@ -502,9 +482,9 @@ int dvm_node_abi_decode(const dvm_node_abi_field *fields, uint32_t n, const uint
 int dvm_node_abi_decode_log(const dvm_node_abi *a, const uint8_t *topics, uint32_t ntopics, const uint8_t *data,
                             size_t len, json_t **out, char *err, size_t errlen) {
   *out = NULL;
-  if (ntopics == 0) return fail(err, errlen, "log without topics: no event name");
+  if (ntopics == 0) return node_fail(err, errlen, "log without topics: no event name");
   const dvm_node_abi_event *e = dvm_node_abi_event_find(a, topics);
-  if (!e) return fail(err, errlen, "first topic names no event of the ABI");
+  if (!e) return node_fail(err, errlen, "first topic names no event of the ABI");
   json_t *fields;
   if (dvm_node_abi_decode(e->fields, e->nfields, data, len, &fields, err, errlen)) return -1;
   *out = json_pack("{s:s,s:o}", "event", e->name, "fields", fields);
@@ -515,16 +495,16 @@ int dvm_node_abi_check_exports(const dvm_node_abi *a, const uint8_t *container, 
                                size_t errlen) {
   dvm_vm_container c;
   dvm_vm_error ve;
-  if (dvm_vm_container_parse(&c, container, len, &ve)) return fail(err, errlen, "not a .dvm container");
+  if (dvm_vm_container_parse(&c, container, len, &ve)) return node_fail(err, errlen, "not a .dvm container");
   int rc = 0;
   for (uint32_t i = 0; i < a->nmethods && !rc; i++) {
     int found = 0;
     for (uint32_t j = 0; j < c.export_count; j++) found |= !strcmp(c.exports[j].name, a->methods[i].name);
-    if (!found) rc = fail(err, errlen, "method %s: not an export of the container", a->methods[i].name);
+    if (!found) rc = node_fail(err, errlen, "method %s: not an export of the container", a->methods[i].name);
   }
   for (uint32_t j = 0; j < c.export_count && !rc; j++)
     if (strcmp(c.exports[j].name, "init") && !dvm_node_abi_method_find(a, c.exports[j].name))
-      rc = fail(err, errlen, "export %s: not a method of the ABI", c.exports[j].name);
+      rc = node_fail(err, errlen, "export %s: not a method of the ABI", c.exports[j].name);
   dvm_vm_container_free(&c);
   return rc;
 }

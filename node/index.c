@@ -17,16 +17,6 @@ struct node_index {
   MDB_dbi meta, hashes, contracts, abis, pending;
 };
 
-int node_fail(char *err, size_t errlen, const char *fmt, ...) {
-  if (err && errlen) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-  }
-  return -1;
-}
-
 int node_index_open(const char *dir, node_index **out, char *err, size_t errlen) {
   char path[PATH_MAX];
   node_index *x = calloc(1, sizeof *x);

@@ -8,28 +8,6 @@
 
 #include "node_int.h"
 
-json_t *node_hex(const uint8_t *p, size_t n) {
-  char *h = malloc(2 * n + 1);
-  if (!h) return NULL;
-  dvm_hex_encode(p, n, h);
-  json_t *s = json_string(h);
-  free(h);
-  return s;
-}
-
-int node_parse_hex32(json_t *v, uint8_t out[32]) {
-  if (!json_is_string(v)) return -1;
-  const char *s = json_string_value(v);
-  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s += 2;
-  return strlen(s) == 64 && dvm_hex_decode(s, out, 32) == 0 ? 0 : -1;
-}
-
-json_t *node_u64(uint64_t v) {
-  char t[24];
-  snprintf(t, sizeof t, "%" PRIu64, v);
-  return json_string(t);
-}
-
 dvm_node_abi *node_abi_of(dvm_node *n, const uint8_t addr[32]) {
   char *text = NULL;
   dvm_node_abi *a = NULL;

@@ -225,8 +225,6 @@ int dvm_rt_chain_gas_rules(const dvm_rt_chain *c, uint64_t *block_gas_limit, uin
   return DVM_RT_OK;
 }
 
-/* ---- transaction execution ---- */
-
 /* ---- queries: each on its own read view of the last committed block ---- */
 
 int dvm_rt_chain_balance(dvm_rt_chain *c, const uint8_t addr[32], uint32_t asset, uint64_t *amount) {
